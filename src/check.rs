@@ -1,0 +1,758 @@
+//! The message check: scan every view once, confirm matches, map them back, score.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use aho_corasick::{Anchored, Input};
+use serde::Serialize;
+
+use crate::error::PackError;
+use crate::pack::format::{Kind, MetricSpec, Validator};
+use crate::pack::{view_slot, Pack, PatternGroup, PhraseIndex, Role, Rule};
+use crate::text::{self, find_offset, Normalized, OffsetResolver, View};
+use crate::{Language, Severity};
+
+/// Characters before a match that `not_after` looks at.
+const NOT_AFTER_WINDOW: usize = 12;
+/// Whole-message rules only look at short messages (in characters, separators removed).
+const WHOLE_MESSAGE_MAX_CHARS: usize = 12;
+
+/// Checks messages with one pack per language.
+#[derive(Debug)]
+pub struct Checker {
+    packs: Vec<Pack>,
+    language: Option<Language>,
+    locale: Option<Language>,
+}
+
+impl Checker {
+    /// A checker with the given packs; messages go to the pack of their language.
+    pub fn new(packs: Vec<Pack>) -> Checker {
+        Checker {
+            packs,
+            language: None,
+            locale: None,
+        }
+    }
+
+    /// A checker with the default packs built into the crate (`rules/zh-CN`, `rules/en`).
+    pub fn with_default_packs() -> Result<Checker, PackError> {
+        Ok(Checker::new(crate::defaults::packs()?))
+    }
+
+    /// Checks every message in `language` instead of detecting it (`None`: detect per message).
+    pub fn set_language(&mut self, language: Option<Language>) {
+        self.language = language;
+    }
+
+    /// The language of hint messages (`None`: the language of the message checked).
+    pub fn set_locale(&mut self, locale: Option<Language>) {
+        self.locale = locale;
+    }
+
+    pub fn packs(&self) -> &[Pack] {
+        &self.packs
+    }
+
+    pub fn packs_mut(&mut self) -> &mut [Pack] {
+        &mut self.packs
+    }
+
+    /// The pack for `language`, or the first pack when none is for that language.
+    pub fn pack_for(&self, language: Language) -> Option<&Pack> {
+        self.packs
+            .iter()
+            .find(|p| p.language() == language)
+            .or_else(|| self.packs.first())
+    }
+
+    /// Checks one message.
+    pub fn check(&self, text: &str) -> Report {
+        let language = self
+            .language
+            .or_else(|| Language::detect(text))
+            .unwrap_or(Language::Zh);
+        match self.pack_for(language) {
+            Some(pack) => check_with(pack, text, self.locale.unwrap_or(language)),
+            None => Report::empty(language),
+        }
+    }
+}
+
+/// The result of checking one message.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Report {
+    /// The language the message was checked as.
+    pub language: Language,
+    /// 0–100: 100 minus the points of every rule that fired (once per rule), plus courtesy
+    /// credit up to the pack's `max_credit`; 0 when a fatal rule fired.
+    pub score: u32,
+    /// 0–100, higher is more polite: the pack's politeness model over the strategies found.
+    pub politeness: f64,
+    /// Whether a fatal rule fired (insults, off-platform diversion, personal data…).
+    pub fatal: bool,
+    /// Problems, most severe first, then by position.
+    pub hints: Vec<Hint>,
+    /// Courtesy and politeness markers found (they add credit, never deduct).
+    pub credits: Vec<Credit>,
+    /// Per category: hits and points.
+    pub categories: BTreeMap<String, CategoryScore>,
+    /// The politeness strategies found, the features behind `politeness`.
+    pub strategies: Vec<String>,
+}
+
+/// Where a hint or credit lies in the original text.
+///
+/// `start`/`end` count Unicode scalar values (chars); `start_utf16`/`end_utf16` count UTF-16 code
+/// units, as JavaScript's `String.prototype.slice` does. Byte offsets are kept for Rust callers.
+#[derive(Clone, Copy, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+    pub start_utf16: usize,
+    pub end_utf16: usize,
+    #[serde(skip)]
+    pub start_byte: usize,
+    #[serde(skip)]
+    pub end_byte: usize,
+}
+
+/// One problem found in a message.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Hint {
+    pub rule: String,
+    pub category: String,
+    pub severity: Severity,
+    pub message: String,
+    /// Better wordings for the flagged characters, best first.
+    pub suggestions: Vec<String>,
+    #[serde(flatten)]
+    pub span: Span,
+    /// The flagged characters, as typed.
+    pub text: String,
+    pub points: u32,
+}
+
+/// One courtesy or politeness marker found in a message.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Credit {
+    pub rule: String,
+    pub category: String,
+    pub strategy: Option<String>,
+    pub points: u32,
+    #[serde(flatten)]
+    pub span: Span,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct CategoryScore {
+    pub hits: u32,
+    pub deducted: u32,
+    pub credited: u32,
+}
+
+impl Hint {
+    /// The text with this hint's characters replaced by `suggestion`.
+    pub fn apply(&self, text: &str, suggestion: &str) -> String {
+        let (start, end) = (self.span.start_byte, self.span.end_byte);
+        match (text.get(..start), text.get(end..)) {
+            (Some(before), Some(after)) => [before, suggestion, after].concat(),
+            _ => text.to_string(),
+        }
+    }
+}
+
+impl Report {
+    fn empty(language: Language) -> Report {
+        Report {
+            language,
+            score: 100,
+            politeness: 50.0,
+            fatal: false,
+            hints: Vec::new(),
+            credits: Vec::new(),
+            categories: BTreeMap::new(),
+            strategies: Vec::new(),
+        }
+    }
+}
+
+/// How a candidate's suggestions are found.
+enum Suggestions {
+    /// The rule's `suggest` list.
+    Rule,
+    /// A substitution phrase's own list.
+    Replacement(usize),
+    Computed(Vec<String>),
+}
+
+/// A match before it is confirmed and turned into a hint or credit.
+struct Candidate {
+    rule: usize,
+    /// Byte range in the original text.
+    start: usize,
+    end: usize,
+    suggestions: Suggestions,
+}
+
+/// A view of the message being scanned.
+enum ViewText<'a> {
+    Raw(&'a str),
+    Mapped(&'a Normalized),
+}
+
+impl ViewText<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            ViewText::Raw(s) => s,
+            ViewText::Mapped(n) => n.as_str(),
+        }
+    }
+
+    fn to_original(&self, start: usize, end: usize) -> (usize, usize) {
+        match self {
+            ViewText::Raw(_) => (start, end),
+            ViewText::Mapped(n) => n.to_original(start, end),
+        }
+    }
+}
+
+/// Checks `text` with `pack`, writing messages in `locale`.
+pub fn check_with(pack: &Pack, text: &str, locale: Language) -> Report {
+    let normal = Normalized::new(text, false);
+    let compact = pack.uses_compact.then(|| Normalized::new(text, true));
+    let view = |v: View| match v {
+        View::Raw => ViewText::Raw(text),
+        View::Normal => ViewText::Mapped(&normal),
+        View::Compact => ViewText::Mapped(compact.as_ref().unwrap_or(&normal)),
+    };
+
+    let mut candidates = Vec::new();
+    for v in [View::Raw, View::Normal, View::Compact] {
+        if let Some(index) = &pack.phrases[view_slot(v)] {
+            scan_phrases(pack, index, &view(v), normal.as_str(), &mut candidates);
+        }
+    }
+    for group in &pack.patterns {
+        scan_patterns(pack, group, &view(group.view), normal.as_str(), &mut candidates);
+    }
+    for &rule in &pack.metrics {
+        if pack.rules[rule].enabled {
+            measure(&pack.rules[rule], rule, text, &mut candidates);
+        }
+    }
+    whole_message(pack, &normal, &mut candidates);
+
+    let kept = resolve_overlaps(pack, candidates);
+    build_report(pack, text, locale, kept)
+}
+
+/// Finds, at every position, the longest phrase starting there; applies exceptions and context.
+fn scan_phrases(
+    pack: &Pack,
+    index: &PhraseIndex,
+    view: &ViewText,
+    normal: &str,
+    out: &mut Vec<Candidate>,
+) {
+    let hay = view.as_str();
+    let mut matches = Vec::new();
+    let mut at = 0;
+    while at < hay.len() {
+        let Some(longest) = index.automaton.find(Input::new(hay).range(at..)) else {
+            break;
+        };
+        // Leftmost-longest gives the longest phrase at this start (我的世界, not 我的); shorter
+        // phrases of other rules starting here are found by anchored searches that end earlier.
+        let start = longest.start();
+        let mut shorter_end = longest.end();
+        matches.push(longest);
+        while shorter_end > start + 1 {
+            let input = Input::new(hay)
+                .range(start..shorter_end - 1)
+                .anchored(Anchored::Yes);
+            match index.automaton.find(input) {
+                Some(m) => {
+                    shorter_end = m.end();
+                    matches.push(m);
+                }
+                None => break,
+            }
+        }
+        at = start + hay[start..].chars().next().map_or(1, char::len_utf8);
+    }
+    if matches.is_empty() {
+        return;
+    }
+    let exceptions: Vec<(usize, usize, usize)> = matches
+        .iter()
+        .flat_map(|m| {
+            index.targets[m.pattern().as_usize()]
+                .iter()
+                .filter(|t| matches!(t.role, Role::Exception))
+                .map(move |t| (t.rule, m.start(), m.end()))
+        })
+        .collect();
+    for m in &matches {
+        for target in &index.targets[m.pattern().as_usize()] {
+            let Role::Hit(replacement) = target.role else {
+                continue;
+            };
+            let rule = &pack.rules[target.rule];
+            let (s, e) = (m.start(), m.end());
+            if !rule.enabled
+                || (rule.whole_word && !is_whole_word(hay, s, e))
+                || exceptions
+                    .iter()
+                    .any(|&(r, xs, xe)| r == target.rule && xs < e && s < xe)
+                || !context_allows(rule, normal, hay, s)
+            {
+                continue;
+            }
+            let (start, end) = view.to_original(s, e);
+            out.push(Candidate {
+                rule: target.rule,
+                start,
+                end,
+                suggestions: replacement.map_or(Suggestions::Rule, Suggestions::Replacement),
+            });
+        }
+    }
+}
+
+/// Latin phrases must not continue into neighbouring letters or digits of the same kind.
+fn is_whole_word(hay: &str, start: usize, end: usize) -> bool {
+    let same_kind = |a: char, b: char| {
+        (a.is_ascii_alphabetic() && b.is_ascii_alphabetic())
+            || (a.is_ascii_digit() && b.is_ascii_digit())
+    };
+    let phrase = &hay[start..end];
+    let (Some(first), Some(last)) = (phrase.chars().next(), phrase.chars().next_back()) else {
+        return true;
+    };
+    let before_ok = hay[..start]
+        .chars()
+        .next_back()
+        .is_none_or(|b| !same_kind(first, b));
+    let after_ok = hay[end..].chars().next().is_none_or(|a| !same_kind(last, a));
+    before_ok && after_ok
+}
+
+/// `unless` (anywhere in the message) and `not_after` (just before the match).
+fn context_allows(rule: &Rule, normal: &str, hay: &str, start: usize) -> bool {
+    if rule.unless.iter().any(|u| normal.contains(u.as_str())) {
+        return false;
+    }
+    if rule.not_after.is_empty() {
+        return true;
+    }
+    let window_start = hay[..start]
+        .char_indices()
+        .rev()
+        .take(NOT_AFTER_WINDOW)
+        .last()
+        .map_or(start, |(i, _)| i);
+    let before = &hay[window_start..start];
+    !rule.not_after.iter().any(|p| before.contains(p.as_str()))
+}
+
+fn scan_patterns(
+    pack: &Pack,
+    group: &PatternGroup,
+    view: &ViewText,
+    normal: &str,
+    out: &mut Vec<Candidate>,
+) {
+    let hay = view.as_str();
+    for i in group.set.matches(hay).iter() {
+        let matcher = &group.matchers[i];
+        let rule = &pack.rules[matcher.rule];
+        if !rule.enabled {
+            continue;
+        }
+        let mut accept = |s: usize, e: usize, suggestions: Suggestions| {
+            if s == e
+                || !rule.validate.is_none_or(|v| validate(v, &hay[s..e]))
+                || !context_allows(rule, normal, hay, s)
+            {
+                return;
+            }
+            let (start, end) = view.to_original(s, e);
+            out.push(Candidate {
+                rule: matcher.rule,
+                start,
+                end,
+                suggestions,
+            });
+        };
+        if matcher.expands || matcher.hit_group.is_some() {
+            for caps in matcher.regex.captures_iter(hay) {
+                let Some(m) = matcher.hit_group.map_or(caps.get(0), |g| caps.get(g)) else {
+                    continue;
+                };
+                let suggestions = if matcher.expands {
+                    let expand = |template: &String| {
+                        let mut s = String::new();
+                        caps.expand(template, &mut s);
+                        s
+                    };
+                    Suggestions::Computed(rule.suggest.iter().map(expand).collect())
+                } else {
+                    Suggestions::Rule
+                };
+                accept(m.start(), m.end(), suggestions);
+            }
+        } else {
+            for m in matcher.regex.find_iter(hay) {
+                accept(m.start(), m.end(), Suggestions::Rule);
+            }
+        }
+    }
+}
+
+fn validate(validator: Validator, digits: &str) -> bool {
+    match validator {
+        Validator::Luhn => luhn(digits),
+        Validator::CnId => cn_id_checksum(digits),
+    }
+}
+
+/// The Luhn checksum over the ASCII digits of `s` (other characters are ignored).
+fn luhn(s: &str) -> bool {
+    let digits: Vec<u32> = s.chars().filter_map(|c| c.to_digit(10)).collect();
+    if digits.len() < 12 {
+        return false;
+    }
+    let sum: u32 = digits
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, &d)| {
+            if i % 2 == 1 {
+                let doubled = d * 2;
+                if doubled > 9 {
+                    doubled - 9
+                } else {
+                    doubled
+                }
+            } else {
+                d
+            }
+        })
+        .sum();
+    sum % 10 == 0
+}
+
+/// GB 11643-1999: weights 2^(17-i) mod 11 over the first 17 digits; check character
+/// `10X98765432`[sum mod 11].
+fn cn_id_checksum(s: &str) -> bool {
+    let chars: Vec<char> = s.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    if chars.len() != 18 {
+        return false;
+    }
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const CHECK: [char; 11] = ['1', '0', 'x', '9', '8', '7', '6', '5', '4', '3', '2'];
+    let mut sum = 0;
+    for (c, w) in chars[..17].iter().zip(WEIGHTS) {
+        match c.to_digit(10) {
+            Some(d) => sum += d * w,
+            None => return false,
+        }
+    }
+    chars[17].to_ascii_lowercase() == CHECK[(sum % 11) as usize]
+}
+
+/// Metric rules measure the text as typed.
+fn measure(rule: &Rule, index: usize, text: &str, out: &mut Vec<Candidate>) {
+    let Some(metric) = &rule.metric else { return };
+    match metric {
+        MetricSpec::PunctuationRun { chars, min } => {
+            let mut run: Option<(usize, usize, usize)> = None; // start, end, length
+            let flush = |run: Option<(usize, usize, usize)>, out: &mut Vec<Candidate>| {
+                if let Some((s, e, _)) = run.filter(|r| r.2 >= *min) {
+                    let suggestions = if rule.suggest.is_empty() {
+                        Suggestions::Computed(vec![text[s..e].chars().take(1).collect()])
+                    } else {
+                        Suggestions::Rule
+                    };
+                    out.push(Candidate {
+                        rule: index,
+                        start: s,
+                        end: e,
+                        suggestions,
+                    });
+                }
+            };
+            for (i, c) in text.char_indices() {
+                if chars.contains(c) {
+                    run = Some(match run {
+                        Some((s, _, n)) => (s, i + c.len_utf8(), n + 1),
+                        None => (i, i + c.len_utf8(), 1),
+                    });
+                } else {
+                    flush(run.take(), out);
+                }
+            }
+            flush(run, out);
+        }
+        MetricSpec::Count { chars, min } => {
+            let positions: Vec<(usize, char)> =
+                text.char_indices().filter(|(_, c)| chars.contains(*c)).collect();
+            if positions.len() >= *min {
+                if let (Some(first), Some(last)) = (positions.first(), positions.last()) {
+                    out.push(Candidate {
+                        rule: index,
+                        start: first.0,
+                        end: last.0 + last.1.len_utf8(),
+                        suggestions: Suggestions::Rule,
+                    });
+                }
+            }
+        }
+        MetricSpec::Shouting { min_letters } => {
+            for (s, e) in shouting_runs(text, *min_letters) {
+                let lowered = text[s..e].to_lowercase();
+                let suggestion = if text[..s].trim().is_empty() {
+                    let mut chars = lowered.chars();
+                    chars
+                        .next()
+                        .map(|c| c.to_uppercase().chain(chars).collect())
+                        .unwrap_or_default()
+                } else {
+                    lowered
+                };
+                out.push(Candidate {
+                    rule: index,
+                    start: s,
+                    end: e,
+                    suggestions: Suggestions::Computed(vec![suggestion]),
+                });
+            }
+        }
+    }
+}
+
+/// Byte ranges of consecutive capitalised words (two or more letters each, single-letter words
+/// allowed inside) holding at least `min_letters` capitals.
+fn shouting_runs(text: &str, min_letters: usize) -> Vec<(usize, usize)> {
+    let mut runs = Vec::new();
+    let mut current: Option<(usize, usize, usize, usize)> = None; // start, end, letters, words
+    let mut words = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_alphabetic() {
+            let s = i;
+            while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+                i += 1;
+            }
+            words.push((s, i));
+        } else {
+            i += 1;
+        }
+    }
+    let mut close = |current: &mut Option<(usize, usize, usize, usize)>| {
+        if let Some((s, e, letters, n)) = current.take() {
+            if letters >= min_letters && n >= 2 {
+                runs.push((s, e));
+            }
+        }
+    };
+    for (s, e) in words {
+        let word = &text[s..e];
+        let upper = word.bytes().all(|b| b.is_ascii_uppercase());
+        let joined = current.is_some_and(|c| {
+            text[c.1..s]
+                .chars()
+                .all(|ch| !ch.is_alphanumeric() && ch != '\n')
+        });
+        if upper && (e - s >= 2 || current.is_some()) {
+            if !joined {
+                close(&mut current);
+            }
+            current = Some(match current {
+                Some((cs, _, letters, n)) => (cs, e, letters + (e - s), n + 1),
+                None => (s, e, e - s, 1),
+            });
+        } else {
+            close(&mut current);
+        }
+    }
+    close(&mut current);
+    runs
+}
+
+fn whole_message(pack: &Pack, normal: &Normalized, out: &mut Vec<Candidate>) {
+    if pack.whole_message.is_empty() {
+        return;
+    }
+    let hay = normal.as_str();
+    let mut key = String::new();
+    let mut range: Option<(usize, usize)> = None;
+    for (i, c) in hay.char_indices() {
+        if text::is_separator(c) || c == '~' {
+            continue;
+        }
+        key.push(c);
+        if key.chars().count() > WHOLE_MESSAGE_MAX_CHARS {
+            return;
+        }
+        let end = i + c.len_utf8();
+        range = Some((range.map_or(i, |r| r.0), end));
+    }
+    let (Some(targets), Some((s, e))) = (pack.whole_message.get(&key), range) else {
+        return;
+    };
+    for target in targets {
+        let Role::Hit(replacement) = target.role else {
+            continue;
+        };
+        if !pack.rules[target.rule].enabled {
+            continue;
+        }
+        let (start, end) = normal.to_original(s, e);
+        out.push(Candidate {
+            rule: target.rule,
+            start,
+            end,
+            suggestions: replacement.map_or(Suggestions::Rule, Suggestions::Replacement),
+        });
+    }
+}
+
+/// Resolves overlaps: a match lying inside another match of the same category is dropped
+/// (不知道 inside 我也不知道), and overlapping matches of one rule merge into one span (加薇 and
+/// 薇❤信 become 加薇❤信). Linear after sorting: candidates come by start, longest first.
+fn resolve_overlaps(pack: &Pack, mut candidates: Vec<Candidate>) -> Vec<Candidate> {
+    candidates.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+    // Per category (per rule, for markers): the kept candidate reaching furthest right.
+    let mut reach: HashMap<&str, usize> = HashMap::new();
+    let mut kept: Vec<Candidate> = Vec::with_capacity(candidates.len());
+    for c in candidates {
+        // Markers are resolved per rule only, so that 您 inside 麻烦您 still counts.
+        let rule = &pack.rules[c.rule];
+        let key = if rule.is_marker() { rule.id.as_str() } else { rule.category.as_str() };
+        if let Some(&k) = reach.get(key) {
+            let furthest = &mut kept[k];
+            if furthest.end >= c.end {
+                continue;
+            }
+            if furthest.rule == c.rule && c.start < furthest.end {
+                furthest.end = c.end;
+                continue;
+            }
+        }
+        reach.insert(key, kept.len());
+        kept.push(c);
+    }
+    kept
+}
+
+fn build_report(pack: &Pack, text: &str, locale: Language, kept: Vec<Candidate>) -> Report {
+    let mut resolver = OffsetResolver::default();
+    for c in &kept {
+        resolver.want(c.start);
+        resolver.want(c.end);
+    }
+    let offsets = resolver.resolve(text);
+    let span = |c: &Candidate| {
+        let (s, e) = (find_offset(&offsets, c.start), find_offset(&offsets, c.end));
+        Span {
+            start: s.char,
+            end: e.char,
+            start_utf16: s.utf16,
+            end_utf16: e.utf16,
+            start_byte: c.start,
+            end_byte: c.end,
+        }
+    };
+
+    let mut hints = Vec::new();
+    let mut credits = Vec::new();
+    let mut strategies = BTreeSet::new();
+    for c in kept {
+        let rule = &pack.rules[c.rule];
+        if let Some(strategy) = &rule.strategy {
+            strategies.insert(strategy.clone());
+        }
+        let matched = text[c.start..c.end].to_string();
+        if rule.kind == Kind::Marker {
+            credits.push(Credit {
+                rule: rule.id.clone(),
+                category: rule.category.clone(),
+                strategy: rule.strategy.clone(),
+                points: rule.points,
+                span: span(&c),
+                text: matched,
+            });
+            continue;
+        }
+        let at = span(&c);
+        let suggestions = match c.suggestions {
+            Suggestions::Rule => rule.suggest.clone(),
+            Suggestions::Replacement(i) => rule.replacements[i].clone(),
+            Suggestions::Computed(list) => list,
+        };
+        hints.push(Hint {
+            rule: rule.id.clone(),
+            category: rule.category.clone(),
+            severity: rule.severity,
+            message: rule.message_in(locale).to_string(),
+            suggestions,
+            span: at,
+            text: matched,
+            points: rule.points,
+        });
+    }
+    hints.sort_by(|a, b| {
+        a.severity
+            .cmp(&b.severity)
+            .then(a.span.start.cmp(&b.span.start))
+    });
+
+    // Points count once per rule and message, so repeating a word does not multiply the penalty.
+    let mut categories: BTreeMap<String, CategoryScore> = BTreeMap::new();
+    let mut counted = BTreeSet::new();
+    let mut deducted = 0u32;
+    let mut credited = 0u32;
+    for h in &hints {
+        let entry = categories.entry(h.category.clone()).or_default();
+        entry.hits += 1;
+        if counted.insert(h.rule.as_str()) {
+            entry.deducted += h.points;
+            deducted += h.points;
+        }
+    }
+    for c in &credits {
+        let entry = categories.entry(c.category.clone()).or_default();
+        entry.hits += 1;
+        if counted.insert(c.rule.as_str()) {
+            entry.credited += c.points;
+            credited += c.points;
+        }
+    }
+    let fatal = hints.iter().any(|h| h.severity == Severity::Fatal);
+    let score = if fatal {
+        0
+    } else {
+        (100 + credited.min(pack.max_credit)).saturating_sub(deducted).min(100)
+    };
+
+    let z = pack.politeness.intercept
+        + strategies
+            .iter()
+            .filter_map(|s| pack.politeness.weights.get(s))
+            .sum::<f64>();
+    let politeness = (1000.0 / (1.0 + (-z).exp())).round() / 10.0;
+
+    Report {
+        language: pack.language(),
+        score,
+        politeness,
+        fatal,
+        hints,
+        credits,
+        categories,
+        strategies: strategies.into_iter().collect(),
+    }
+}

@@ -1,0 +1,584 @@
+//! Rule packs: reading the files, validating them with precise errors, compiling the matchers.
+//!
+//! A pack is one or more TOML files (see `rules/README.md`); exactly one holds the `[pack]` header.
+//! Compiling builds, per text view, **one** leftmost-longest Aho-Corasick automaton for all phrases
+//! of the pack, and compiles every regular expression once. Checking a message compiles nothing.
+
+pub mod examples;
+pub mod format;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind, StartKind};
+use regex::{Regex, RegexSet};
+use serde::Serialize;
+
+use crate::error::PackError;
+use crate::text::{self, Normalized, View};
+use crate::{Language, Severity};
+use format::{HitExample, Kind, Messages, MetricSpec, PackFile, RuleSpec, Validator};
+
+/// What a pack is: shown by `rules list`, `version()` and reports.
+#[derive(Clone, Debug, Serialize)]
+pub struct PackInfo {
+    pub id: String,
+    pub language: Language,
+    pub version: String,
+    pub name: String,
+    pub rules: usize,
+}
+
+/// One compiled rule.
+#[derive(Clone, Debug)]
+pub struct Rule {
+    pub id: String,
+    pub kind: Kind,
+    pub category: String,
+    pub severity: Severity,
+    pub points: u32,
+    pub message: Messages,
+    pub suggest: Vec<String>,
+    /// Per phrase of a substitution rule: its own suggestions.
+    pub(crate) replacements: Vec<Vec<String>>,
+    /// `unless` phrases, in the normal view.
+    pub(crate) unless: Vec<String>,
+    /// `not_after` phrases, in the rule's view.
+    pub(crate) not_after: Vec<String>,
+    pub(crate) whole_word: bool,
+    pub view: View,
+    pub(crate) validate: Option<Validator>,
+    pub(crate) metric: Option<MetricSpec>,
+    pub strategy: Option<String>,
+    pub enabled: bool,
+    pub hits: Vec<HitExample>,
+    pub clean: Vec<String>,
+    pub file: String,
+    pub line: Option<usize>,
+}
+
+impl Rule {
+    pub fn is_marker(&self) -> bool {
+        self.kind == Kind::Marker
+    }
+
+    /// The rule's message in the interface language.
+    pub fn message_in(&self, locale: Language) -> &str {
+        match locale {
+            Language::Zh => &self.message.zh,
+            Language::En => &self.message.en,
+        }
+    }
+}
+
+/// What a phrase of an automaton stands for.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Role {
+    /// A match of the rule; `Some(i)` selects the rule's `replacements[i]` as suggestions.
+    Hit(Option<usize>),
+    /// An exception of the rule: matches overlapping it are dropped.
+    Exception,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Target {
+    pub rule: usize,
+    pub role: Role,
+}
+
+/// All phrases of one view in one automaton. One phrase may serve several rules.
+#[derive(Debug)]
+pub(crate) struct PhraseIndex {
+    pub automaton: AhoCorasick,
+    /// Per automaton pattern id: the rules (and roles) it stands for.
+    pub targets: Vec<Vec<Target>>,
+}
+
+#[derive(Debug)]
+pub(crate) struct PatternMatcher {
+    pub rule: usize,
+    pub regex: Regex,
+    /// Whether suggestions refer to capture groups (`$1`), which needs the slower captures search.
+    pub expands: bool,
+    /// The group named `hit`, when the pattern has one: only its characters are flagged, so a
+    /// pattern can require context (a preceding comma, the start) without flagging it.
+    pub hit_group: Option<usize>,
+}
+
+/// The regexes of one view behind one `RegexSet` prefilter.
+#[derive(Debug)]
+pub(crate) struct PatternGroup {
+    pub view: View,
+    pub set: RegexSet,
+    pub matchers: Vec<PatternMatcher>,
+}
+
+/// The politeness model: `100 · σ(intercept + Σ weight[strategy])` over the strategies found.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Politeness {
+    pub intercept: f64,
+    pub weights: HashMap<String, f64>,
+}
+
+/// A compiled rule pack, ready to check messages.
+#[derive(Debug)]
+pub struct Pack {
+    pub(crate) info: PackInfo,
+    pub(crate) rules: Vec<Rule>,
+    /// Indexed by [`view_slot`].
+    pub(crate) phrases: [Option<PhraseIndex>; 3],
+    pub(crate) patterns: Vec<PatternGroup>,
+    pub(crate) metrics: Vec<usize>,
+    /// Whole-message phrases (normal view, separators removed) → rule and suggestion slot.
+    pub(crate) whole_message: HashMap<String, Vec<Target>>,
+    pub(crate) politeness: Politeness,
+    pub(crate) max_credit: u32,
+    pub(crate) uses_compact: bool,
+}
+
+pub(crate) fn view_slot(view: View) -> usize {
+    match view {
+        View::Raw => 0,
+        View::Normal => 1,
+        View::Compact => 2,
+    }
+}
+
+/// Puts text into the form a view gives it, so that rule phrases and messages compare alike.
+pub(crate) fn in_view(text: &str, view: View) -> String {
+    match view {
+        View::Raw => text.to_string(),
+        View::Normal => Normalized::new(text, false).as_str().to_string(),
+        View::Compact => Normalized::new(text, true).as_str().to_string(),
+    }
+}
+
+impl Pack {
+    /// Compiles a pack from `(file name, TOML text)` pairs.
+    pub fn from_sources<N: AsRef<str>, T: AsRef<str>>(
+        sources: &[(N, T)],
+    ) -> Result<Pack, PackError> {
+        let mut parsed = Vec::with_capacity(sources.len());
+        for (name, text) in sources {
+            let (name, text) = (name.as_ref(), text.as_ref());
+            let file: PackFile = toml::from_str(text).map_err(|e| toml_error(name, text, &e))?;
+            parsed.push((name, text, file));
+        }
+        compile(parsed)
+    }
+
+    /// Loads a pack from a directory of `.toml` files, or from a single `.toml` file.
+    pub fn from_path(path: &Path) -> Result<Pack, PackError> {
+        let shown = path.display().to_string();
+        let mut files = Vec::new();
+        if path.is_dir() {
+            let entries = std::fs::read_dir(path)
+                .map_err(|e| PackError::in_file(&shown, format!("cannot read directory: {e}")))?;
+            for entry in entries {
+                let entry =
+                    entry.map_err(|e| PackError::in_file(&shown, format!("cannot list: {e}")))?;
+                let p = entry.path();
+                if p.extension().is_some_and(|x| x == "toml") {
+                    files.push(p);
+                }
+            }
+            files.sort();
+            if files.is_empty() {
+                return Err(PackError::in_file(&shown, "no .toml files in this directory"));
+            }
+        } else {
+            files.push(path.to_path_buf());
+        }
+        let mut sources = Vec::with_capacity(files.len());
+        for file in files {
+            let name = file.display().to_string();
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| PackError::in_file(&name, format!("cannot read: {e}")))?;
+            sources.push((name, text));
+        }
+        Pack::from_sources(&sources)
+    }
+
+    pub fn info(&self) -> &PackInfo {
+        &self.info
+    }
+
+    pub fn language(&self) -> Language {
+        self.info.language
+    }
+
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+
+    /// Switches a rule on or off. Returns false when the pack has no such rule.
+    pub fn set_enabled(&mut self, id: &str, enabled: bool) -> bool {
+        self.rule_mut(id).map(|r| r.enabled = enabled).is_some()
+    }
+
+    /// Changes a rule's severity. Returns false when the pack has no such rule.
+    pub fn set_severity(&mut self, id: &str, severity: Severity) -> bool {
+        self.rule_mut(id).map(|r| r.severity = severity).is_some()
+    }
+
+    fn rule_mut(&mut self, id: &str) -> Option<&mut Rule> {
+        self.rules.iter_mut().find(|r| r.id == id)
+    }
+}
+
+/// A TOML syntax or shape error, with the line and, where it falls inside a rule, the rule id.
+fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> PackError {
+    let line = e.span().map(|s| line_of(text, s.start));
+    let rule = line.and_then(|l| rule_around_line(text, l));
+    let reason = e.message().trim().to_string();
+    let field = field_in(&reason);
+    PackError {
+        file: file.to_string(),
+        line,
+        rule,
+        field,
+        reason,
+    }
+}
+
+fn line_of(text: &str, byte: usize) -> usize {
+    let byte = byte.min(text.len());
+    text.as_bytes()[..byte].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+/// The id of the `[[rule]]` block that holds `line` (1-based), if it can be read off the text.
+fn rule_around_line(text: &str, line: usize) -> Option<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let upto = line.min(lines.len());
+    let start = (0..upto).rev().find(|&i| lines[i].trim() == "[[rule]]")?;
+    lines[start + 1..]
+        .iter()
+        .take_while(|l| l.trim() != "[[rule]]")
+        .find_map(|l| {
+            let rest = l.trim().strip_prefix("id")?.trim_start().strip_prefix('=')?;
+            Some(rest.trim().trim_matches('"').to_string())
+        })
+}
+
+/// Serde names the offending field in backticks: "unknown field `phrase`, expected …".
+fn field_in(reason: &str) -> Option<String> {
+    let start = reason.find('`')? + 1;
+    let len = reason[start..].find('`')?;
+    Some(reason[start..start + len].to_string())
+}
+
+/// The line of `id = "<id>"` in the file, for errors found after parsing.
+fn line_of_rule(text: &str, id: &str) -> Option<usize> {
+    let quoted = format!("\"{id}\"");
+    text.lines()
+        .position(|l| l.trim_start().starts_with("id") && l.contains(&quoted))
+        .map(|i| i + 1)
+}
+
+struct Builder {
+    phrases: [BTreeMap<String, Vec<Target>>; 3],
+    whole_message: HashMap<String, Vec<Target>>,
+    patterns: Vec<(View, PatternMatcher, String)>,
+}
+
+fn compile(files: Vec<(&str, &str, PackFile)>) -> Result<Pack, PackError> {
+    let mut header = None;
+    for (name, _, file) in &files {
+        if let Some(h) = &file.pack {
+            if header.is_some() {
+                return Err(PackError::in_file(
+                    name,
+                    "a second [pack] header: exactly one file of a pack has one",
+                ));
+            }
+            header = Some((*name, h));
+        }
+    }
+    let first = files.first().map(|f| f.0).unwrap_or("(no files)");
+    let (header_file, header) = header.ok_or_else(|| {
+        PackError::in_file(first, "no [pack] header: one file of a pack must have one")
+    })?;
+    let language = Language::parse(&header.language).ok_or_else(|| PackError {
+        field: Some("language".into()),
+        ..PackError::in_file(header_file, format!("unknown language {:?}: use zh or en", header.language))
+    })?;
+
+    let mut rules = Vec::new();
+    let mut seen = HashSet::new();
+    let mut b = Builder {
+        phrases: Default::default(),
+        whole_message: HashMap::new(),
+        patterns: Vec::new(),
+    };
+    let mut metrics = Vec::new();
+    for (name, text, file) in &files {
+        for spec in &file.rules {
+            let err = |field: &str, reason: String| PackError {
+                file: name.to_string(),
+                line: line_of_rule(text, &spec.id),
+                rule: Some(spec.id.clone()),
+                field: Some(field.to_string()),
+                reason,
+            };
+            if !valid_id(&spec.id) {
+                return Err(err(
+                    "id",
+                    "ids are lower-case segments separated by '/', e.g. zh/forbidden/dont-know".into(),
+                ));
+            }
+            if !seen.insert(spec.id.clone()) {
+                return Err(err("id", "this id is used by another rule of the pack".into()));
+            }
+            let index = rules.len();
+            let rule = build_rule(spec, &file.defaults, name, text, index, &mut b, &err)?;
+            if rule.metric.is_some() {
+                metrics.push(index);
+            }
+            rules.push(rule);
+        }
+    }
+
+    let politeness = Politeness {
+        intercept: header.politeness.intercept,
+        weights: header
+            .politeness
+            .weights
+            .iter()
+            .map(|(k, v)| (k.clone(), *v))
+            .collect(),
+    };
+    let uses_compact = !b.phrases[2].is_empty() || b.patterns.iter().any(|p| p.0 == View::Compact);
+    let phrases = [
+        build_index(std::mem::take(&mut b.phrases[0]), header_file)?,
+        build_index(std::mem::take(&mut b.phrases[1]), header_file)?,
+        build_index(std::mem::take(&mut b.phrases[2]), header_file)?,
+    ];
+    let patterns = group_patterns(b.patterns, header_file)?;
+    Ok(Pack {
+        info: PackInfo {
+            id: header.id.clone(),
+            language,
+            version: header.version.clone(),
+            name: header.name.clone(),
+            rules: rules.len(),
+        },
+        rules,
+        phrases,
+        patterns,
+        metrics,
+        whole_message: b.whole_message,
+        politeness,
+        max_credit: header.max_credit,
+        uses_compact,
+    })
+}
+
+fn valid_id(id: &str) -> bool {
+    let segments: Vec<&str> = id.split('/').collect();
+    segments.len() >= 2
+        && segments.iter().all(|s| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+        })
+}
+
+fn build_rule(
+    spec: &RuleSpec,
+    defaults: &format::RuleDefaults,
+    file: &str,
+    text: &str,
+    index: usize,
+    b: &mut Builder,
+    err: &dyn Fn(&str, String) -> PackError,
+) -> Result<Rule, PackError> {
+    let kind = spec
+        .kind
+        .or(defaults.kind)
+        .ok_or_else(|| err("kind", "missing: phrase, substitution, pattern, metric or marker".into()))?;
+    let category = spec
+        .category
+        .clone()
+        .or_else(|| defaults.category.clone())
+        .filter(|c| !c.is_empty())
+        .ok_or_else(|| err("category", "missing".into()))?;
+    let severity = match kind {
+        Kind::Marker => spec.severity.or(defaults.severity).unwrap_or(Severity::Hint),
+        _ => spec
+            .severity
+            .or(defaults.severity)
+            .ok_or_else(|| err("severity", "missing: fatal, major, minor or hint".into()))?,
+    };
+    let points = spec
+        .points
+        .or(defaults.points)
+        .ok_or_else(|| err("points", "missing: the points deducted (credited, for markers)".into()))?;
+    let message = spec
+        .message
+        .clone()
+        .ok_or_else(|| err("message", "missing: message = { zh = \"…\", en = \"…\" }".into()))?;
+    if message.zh.trim().is_empty() || message.en.trim().is_empty() {
+        return Err(err("message", "both zh and en must be non-empty".into()));
+    }
+    let view = spec.view.or(defaults.view).unwrap_or(View::Normal);
+
+    let has_phrases = !spec.phrases.is_empty();
+    let has_replace = !spec.replace.is_empty();
+    let has_pattern = spec.pattern.is_some();
+    let has_metric = spec.metric.is_some();
+    let (needed, forbidden): (&str, &[(&str, bool)]) = match kind {
+        Kind::Phrase => ("phrases", &[("replace", has_replace), ("pattern", has_pattern), ("metric", has_metric)]),
+        Kind::Substitution => ("replace", &[("phrases", has_phrases), ("pattern", has_pattern), ("metric", has_metric), ("suggest", !spec.suggest.is_empty())]),
+        Kind::Pattern => ("pattern", &[("phrases", has_phrases), ("replace", has_replace), ("metric", has_metric)]),
+        Kind::Metric => ("metric", &[("phrases", has_phrases), ("replace", has_replace), ("pattern", has_pattern)]),
+        Kind::Marker => (
+            if has_pattern { "pattern" } else { "phrases" },
+            &[("replace", has_replace), ("metric", has_metric), ("phrases", has_phrases && has_pattern)],
+        ),
+    };
+    let present = match needed {
+        "phrases" => has_phrases,
+        "replace" => has_replace,
+        "pattern" => has_pattern,
+        _ => has_metric,
+    };
+    if !present {
+        return Err(err(needed, format!("a {kind:?} rule needs `{needed}`").to_lowercase()));
+    }
+    if let Some((field, _)) = forbidden.iter().find(|(_, set)| *set) {
+        return Err(err(field, format!("not allowed in a {} rule", format!("{kind:?}").to_lowercase())));
+    }
+    if spec.validate.is_some() && kind != Kind::Pattern {
+        return Err(err("validate", "only pattern rules take a validator".into()));
+    }
+    let whole_message = spec.whole_message.or(defaults.whole_message).unwrap_or(false);
+    if whole_message && !matches!(kind, Kind::Phrase | Kind::Substitution | Kind::Marker) {
+        return Err(err("whole_message", "only phrase, substitution and marker rules".into()));
+    }
+    if let Some(MetricSpec::PunctuationRun { chars, min } | MetricSpec::Count { chars, min }) = &spec.metric {
+        if chars.is_empty() || *min == 0 {
+            return Err(err("metric", "`chars` must be non-empty and `min` at least 1".into()));
+        }
+    }
+
+    // Phrases, with the suggestions they carry.
+    let mut replacements = Vec::new();
+    let mut entries: Vec<(&str, Role)> = Vec::new();
+    for phrase in &spec.phrases {
+        entries.push((phrase, Role::Hit(None)));
+    }
+    for (phrase, suggestions) in &spec.replace {
+        if suggestions.is_empty() {
+            return Err(err("replace", format!("{phrase:?} has no suggestions")));
+        }
+        entries.push((phrase, Role::Hit(Some(replacements.len()))));
+        replacements.push(suggestions.clone());
+    }
+    for phrase in &spec.exceptions {
+        entries.push((phrase, Role::Exception));
+    }
+    for (phrase, role) in entries {
+        let key = in_view(phrase, view);
+        if key.is_empty() {
+            let field = if matches!(role, Role::Exception) { "exceptions" } else { "phrases" };
+            return Err(err(field, format!("{phrase:?} is empty in the {view:?} view")));
+        }
+        let target = Target { rule: index, role };
+        let whole_message = spec.whole_message.or(defaults.whole_message).unwrap_or(false);
+    if whole_message && !matches!(role, Role::Exception) {
+            let key: String = in_view(phrase, View::Normal)
+                .chars()
+                .filter(|c| !text::is_separator(*c))
+                .collect();
+            b.whole_message.entry(key).or_default().push(target);
+        } else {
+            b.phrases[view_slot(view)].entry(key).or_default().push(target);
+        }
+    }
+
+    if let Some(pattern) = &spec.pattern {
+        let regex = Regex::new(pattern).map_err(|e| err("pattern", e.to_string()))?;
+        if regex.is_match("") {
+            return Err(err("pattern", "matches the empty string".into()));
+        }
+        let expands = spec.suggest.iter().any(|s| s.contains('$'));
+        let hit_group = regex.capture_names().position(|n| n == Some("hit"));
+        b.patterns.push((
+            view,
+            PatternMatcher { rule: index, regex, expands, hit_group },
+            pattern.clone(),
+        ));
+    }
+
+    Ok(Rule {
+        id: spec.id.clone(),
+        kind,
+        category,
+        severity,
+        points,
+        message,
+        suggest: spec.suggest.clone(),
+        replacements,
+        unless: spec.unless.iter().map(|p| in_view(p, View::Normal)).collect(),
+        not_after: spec.not_after.iter().map(|p| in_view(p, view)).collect(),
+        whole_word: spec.whole_word.unwrap_or(true),
+        view,
+        validate: spec.validate,
+        metric: spec.metric.clone(),
+        strategy: spec.strategy.clone(),
+        enabled: true,
+        hits: spec.hits.clone(),
+        clean: spec.clean.clone(),
+        file: file.to_string(),
+        line: line_of_rule(text, &spec.id),
+    })
+}
+
+fn build_index(
+    phrases: BTreeMap<String, Vec<Target>>,
+    file: &str,
+) -> Result<Option<PhraseIndex>, PackError> {
+    if phrases.is_empty() {
+        return Ok(None);
+    }
+    let (keys, targets): (Vec<String>, Vec<Vec<Target>>) = phrases.into_iter().unzip();
+    let automaton = AhoCorasickBuilder::new()
+        .match_kind(MatchKind::LeftmostLongest)
+        .start_kind(StartKind::Both)
+        .build(&keys)
+        .map_err(|e| PackError::in_file(file, format!("cannot build the phrase automaton: {e}")))?;
+    Ok(Some(PhraseIndex { automaton, targets }))
+}
+
+fn group_patterns(
+    patterns: Vec<(View, PatternMatcher, String)>,
+    file: &str,
+) -> Result<Vec<PatternGroup>, PackError> {
+    let mut groups: Vec<PatternGroup> = Vec::new();
+    let mut sources: Vec<Vec<String>> = Vec::new();
+    for (view, matcher, source) in patterns {
+        match groups.iter().position(|g| g.view == view) {
+            Some(i) => {
+                groups[i].matchers.push(matcher);
+                sources[i].push(source);
+            }
+            None => {
+                groups.push(PatternGroup {
+                    view,
+                    set: RegexSet::empty(),
+                    matchers: vec![matcher],
+                });
+                sources.push(vec![source]);
+            }
+        }
+    }
+    for (group, sources) in groups.iter_mut().zip(sources) {
+        group.set = RegexSet::new(&sources)
+            .map_err(|e| PackError::in_file(file, format!("cannot build the pattern set: {e}")))?;
+    }
+    Ok(groups)
+}

@@ -1,0 +1,245 @@
+//! Text normalisation with an offset map back to the original, and offset conversion.
+//!
+//! Rules match against a *view* of the message:
+//!
+//! - [`View::Raw`]: the text as typed (punctuation and capital-letter rules need it);
+//! - [`View::Normal`]: full-width ASCII folded to ASCII, letters lower-cased, traditional
+//!   characters simplified, zero-width characters dropped;
+//! - [`View::Compact`]: the normal view without separators (spaces, punctuation, symbols, emoji),
+//!   and with Chinese numerals as ASCII digits, so that `微 信`, `V-X` and `一三八…` match
+//!   `微信`, `vx` and `138…` — for diversion and personal-data rules, where agents evade on purpose.
+//!
+//! Every character of a view comes from exactly one character of the original, so a match in any
+//! view maps back to the exact characters the agent typed.
+
+mod trad_simp;
+
+pub use trad_simp::simplify;
+
+/// Which form of the message a rule is matched against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum View {
+    Raw,
+    Normal,
+    Compact,
+}
+
+/// A normalised view of a text and, for each of its bytes, the byte range of the original
+/// character it came from.
+#[derive(Debug, Clone, Default)]
+pub struct Normalized {
+    text: String,
+    /// `origin[b]` is the original byte range of the character that produced byte `b`.
+    origin: Vec<(u32, u32)>,
+}
+
+impl Normalized {
+    /// Builds the normal (`compact == false`) or compact view of `original`.
+    pub fn new(original: &str, compact: bool) -> Normalized {
+        let mut text = String::with_capacity(original.len());
+        let mut origin = Vec::with_capacity(original.len());
+        for (start, c) in original.char_indices() {
+            let Some(folded) = fold(c, compact) else {
+                continue;
+            };
+            let end = start + c.len_utf8();
+            let before = text.len();
+            text.push(folded);
+            let span = (start as u32, end as u32);
+            origin.extend(std::iter::repeat_n(span, text.len() - before));
+        }
+        Normalized { text, origin }
+    }
+
+    /// The normalised text.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Maps a non-empty byte range of the normalised text to the byte range of the original.
+    pub fn to_original(&self, start: usize, end: usize) -> (usize, usize) {
+        debug_assert!(start < end && end <= self.origin.len());
+        (
+            self.origin[start].0 as usize,
+            self.origin[end - 1].1 as usize,
+        )
+    }
+}
+
+/// The character a view holds for `c`, or `None` when the view drops it.
+fn fold(c: char, compact: bool) -> Option<char> {
+    if is_zero_width(c) {
+        return None;
+    }
+    let c = fold_width(c);
+    let c = if c.is_ascii_uppercase() {
+        c.to_ascii_lowercase()
+    } else if c.is_uppercase() {
+        // Only one-to-one lower-casing keeps the map simple; the rest (e.g. 'İ') stays as is.
+        let mut lower = c.to_lowercase();
+        match (lower.next(), lower.next()) {
+            (Some(l), None) => l,
+            _ => c,
+        }
+    } else {
+        simplify(c)
+    };
+    if !compact {
+        return Some(c);
+    }
+    if let Some(digit) = numeral_digit(c) {
+        return Some(digit);
+    }
+    if is_separator(c) {
+        return None;
+    }
+    Some(c)
+}
+
+/// Full-width ASCII (U+FF01–FF5E) to ASCII, the ideographic space to a space.
+fn fold_width(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        _ => c,
+    }
+}
+
+fn is_zero_width(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}')
+}
+
+/// Chinese numerals and circled digits written instead of digits, as evasions of number filters do.
+fn numeral_digit(c: char) -> Option<char> {
+    let digit = match c {
+        '零' | '〇' | '洞' => '0',
+        '一' | '幺' | '壹' | '①' => '1',
+        '二' | '两' | '贰' | '②' => '2',
+        '三' | '叁' | '③' => '3',
+        '四' | '肆' | '④' => '4',
+        '五' | '伍' | '⑤' => '5',
+        '六' | '陆' | '⑥' => '6',
+        '七' | '柒' | '⑦' => '7',
+        '八' | '捌' | '⑧' => '8',
+        '九' | '玖' | '⑨' => '9',
+        _ => return None,
+    };
+    Some(digit)
+}
+
+/// Characters that carry no letters or digits: dropped by the compact view.
+pub fn is_separator(c: char) -> bool {
+    if c.is_whitespace() || c.is_ascii_punctuation() {
+        return true;
+    }
+    matches!(c,
+        '\u{2000}'..='\u{206F}'     // general punctuation
+        | '\u{2190}'..='\u{2BFF}'   // arrows, symbols, dingbats (❤ ★ ✓)
+        | '\u{3000}'..='\u{303F}'   // CJK punctuation
+        | '\u{30FB}'                // katakana middle dot
+        | '\u{FE10}'..='\u{FE6F}'   // vertical and small forms
+        | '\u{FF61}'..='\u{FF65}'   // half-width CJK punctuation
+        | '\u{00A0}'..='\u{00BF}'   // Latin-1 punctuation and symbols
+        | '\u{00D7}' | '\u{00F7}'
+        | '\u{1F000}'..='\u{1FAFF}' // emoji and pictographs
+        | '\u{FE00}'..='\u{FE0F}'   // variation selectors
+    )
+}
+
+/// Converts byte offsets of one text into char and UTF-16 offsets in a single pass.
+///
+/// Offsets are collected first and resolved together, so a report with many hints on a long text
+/// stays linear in the text's length.
+#[derive(Debug, Default)]
+pub struct OffsetResolver {
+    wanted: Vec<usize>,
+}
+
+/// One byte offset expressed in the three units.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Offset {
+    pub byte: usize,
+    pub char: usize,
+    pub utf16: usize,
+}
+
+impl OffsetResolver {
+    pub fn want(&mut self, byte: usize) {
+        self.wanted.push(byte);
+    }
+
+    /// Resolves every wanted offset; returns them sorted by byte offset, without duplicates.
+    pub fn resolve(mut self, text: &str) -> Vec<Offset> {
+        self.wanted.sort_unstable();
+        self.wanted.dedup();
+        let mut out = Vec::with_capacity(self.wanted.len());
+        let mut chars = 0;
+        let mut utf16 = 0;
+        let mut wanted = self.wanted.iter().copied().peekable();
+        for (byte, c) in text.char_indices() {
+            while let Some(&w) = wanted.peek() {
+                if w > byte {
+                    break;
+                }
+                out.push(Offset { byte: w, char: chars, utf16 });
+                wanted.next();
+            }
+            chars += 1;
+            utf16 += c.len_utf16();
+        }
+        for w in wanted {
+            out.push(Offset { byte: w, char: chars, utf16 });
+        }
+        out
+    }
+}
+
+/// Looks up a byte offset among resolved offsets.
+pub fn find_offset(resolved: &[Offset], byte: usize) -> Offset {
+    match resolved.binary_search_by_key(&byte, |o| o.byte) {
+        Ok(i) => resolved[i],
+        Err(_) => Offset::default(),
+    }
+}
+
+/// Han characters (CJK Unified Ideographs and extension A), used by language detection and rules.
+pub fn is_han(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normal_view_folds_width_case_and_script() {
+        let n = Normalized::new("ＶＸ號碼Ｏｋ", false);
+        assert_eq!(n.as_str(), "vx号码ok");
+    }
+
+    #[test]
+    fn compact_view_drops_separators_and_reads_numerals() {
+        let n = Normalized::new("加 微-信：一三八 ❤ 1234", true);
+        assert_eq!(n.as_str(), "加微信1381234");
+        // 微 starts at byte 4 of the original, 信 ends at byte 11.
+        let start = n.as_str().find("微信").unwrap();
+        assert_eq!(n.to_original(start, start + "微信".len()), (4, 11));
+    }
+
+    #[test]
+    fn offsets_count_utf16_units_of_emoji() {
+        let text = "😀好的";
+        let mut r = OffsetResolver::default();
+        r.want(4);
+        r.want(text.len());
+        let resolved = r.resolve(text);
+        assert_eq!(resolved[0], Offset { byte: 4, char: 1, utf16: 2 });
+        assert_eq!(resolved[1], Offset { byte: 10, char: 3, utf16: 4 });
+    }
+
+    #[test]
+    fn zero_width_characters_vanish() {
+        assert_eq!(Normalized::new("微\u{200B}信", false).as_str(), "微信");
+    }
+}
