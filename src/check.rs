@@ -92,8 +92,8 @@ pub struct Report {
     pub fatal: bool,
     /// Problems, most severe first, then by position.
     pub hints: Vec<Hint>,
-    /// Courtesy and politeness markers found (they add credit, never deduct).
-    pub credits: Vec<Credit>,
+    /// Courtesy and politeness-strategy markers found: they add credit (their `points`), never deduct.
+    pub markers: Vec<Marker>,
     /// Per category: hits and points.
     pub categories: BTreeMap<String, CategoryScore>,
     /// The politeness strategies found, the features behind `politeness`.
@@ -134,7 +134,7 @@ pub struct Hint {
 
 /// One courtesy or politeness marker found in a message.
 #[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct Credit {
+pub struct Marker {
     pub rule: String,
     pub category: String,
     pub strategy: Option<String>,
@@ -170,7 +170,7 @@ impl Report {
             politeness: 50.0,
             fatal: false,
             hints: Vec::new(),
-            credits: Vec::new(),
+            markers: Vec::new(),
             categories: BTreeMap::new(),
             strategies: Vec::new(),
         }
@@ -668,7 +668,7 @@ fn build_report(pack: &Pack, text: &str, locale: Language, kept: Vec<Candidate>)
     };
 
     let mut hints = Vec::new();
-    let mut credits = Vec::new();
+    let mut markers = Vec::new();
     let mut strategies = BTreeSet::new();
     for c in kept {
         let rule = &pack.rules[c.rule];
@@ -677,7 +677,7 @@ fn build_report(pack: &Pack, text: &str, locale: Language, kept: Vec<Candidate>)
         }
         let matched = text[c.start..c.end].to_string();
         if rule.kind == Kind::Marker {
-            credits.push(Credit {
+            markers.push(Marker {
                 rule: rule.id.clone(),
                 category: rule.category.clone(),
                 strategy: rule.strategy.clone(),
@@ -723,7 +723,7 @@ fn build_report(pack: &Pack, text: &str, locale: Language, kept: Vec<Candidate>)
             deducted += h.points;
         }
     }
-    for c in &credits {
+    for c in &markers {
         let entry = categories.entry(c.category.clone()).or_default();
         entry.hits += 1;
         if counted.insert(c.rule.as_str()) {
@@ -751,7 +751,7 @@ fn build_report(pack: &Pack, text: &str, locale: Language, kept: Vec<Candidate>)
         politeness,
         fatal,
         hints,
-        credits,
+        markers,
         categories,
         strategies: strategies.into_iter().collect(),
     }

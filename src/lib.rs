@@ -13,7 +13,7 @@ pub mod text;
 
 use serde::{Deserialize, Serialize};
 
-pub use check::{CategoryScore, Checker, Credit, Hint, Report, Span};
+pub use check::{CategoryScore, Checker, Marker, Hint, Report, Span};
 pub use error::PackError;
 pub use pack::{Pack, PackInfo, Rule};
 

@@ -58,7 +58,7 @@ pub fn test_pack(pack: &Pack) -> Vec<ExampleFailure> {
     pack.rules().iter().flat_map(|r| test_rule(pack, r)).collect()
 }
 
-/// The spans (char offsets) and suggestions of `rule`'s hits or credits in `text`.
+/// The spans (char offsets) and suggestions of `rule`'s hits or markers in `text`.
 fn fired(pack: &Pack, rule: &Rule, text: &str) -> Vec<(usize, usize, Vec<String>)> {
     let report = check_with(pack, text, pack.language());
     let hints = report
@@ -66,12 +66,12 @@ fn fired(pack: &Pack, rule: &Rule, text: &str) -> Vec<(usize, usize, Vec<String>
         .into_iter()
         .filter(|h| h.rule == rule.id)
         .map(|h| (h.span.start, h.span.end, h.suggestions));
-    let credits = report
-        .credits
+    let markers = report
+        .markers
         .into_iter()
         .filter(|c| c.rule == rule.id)
         .map(|c| (c.span.start, c.span.end, Vec::new()));
-    hints.chain(credits).collect()
+    hints.chain(markers).collect()
 }
 
 /// Runs one rule's examples.

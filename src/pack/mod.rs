@@ -501,7 +501,8 @@ fn build_rule(
     }
 
     if let Some(pattern) = &spec.pattern {
-        let regex = Regex::new(pattern).map_err(|e| err("pattern", e.to_string()))?;
+        let pattern = ascii_word_boundaries(pattern);
+        let regex = Regex::new(&pattern).map_err(|e| err("pattern", regex_error(&e)))?;
         if regex.is_match("") {
             return Err(err("pattern", "matches the empty string".into()));
         }
@@ -510,7 +511,7 @@ fn build_rule(
         b.patterns.push((
             view,
             PatternMatcher { rule: index, regex, expands, hit_group },
-            pattern.clone(),
+            pattern,
         ));
     }
 
@@ -536,6 +537,45 @@ fn build_rule(
         file: file.to_string(),
         line: line_of_rule(text, &spec.id),
     })
+}
+
+/// `\b` and `\B` become ASCII word boundaries: the engine is built without Unicode word tables
+/// (they would double the WebAssembly), and Han text has no word boundaries anyway.
+fn ascii_word_boundaries(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some(b @ ('b' | 'B')) => {
+                out.push_str("(?-u:\\");
+                out.push(b);
+                out.push(')');
+            }
+            Some(next) => {
+                out.push(c);
+                out.push(next);
+            }
+            None => out.push(c),
+        }
+    }
+    out
+}
+
+/// The regex crate's message, with a hint for the Unicode classes this build leaves out.
+fn regex_error(e: &regex::Error) -> String {
+    let text = e.to_string();
+    if text.contains("unicode") || text.contains("Unicode") {
+        format!(
+            "{text}\n(zhijian's patterns have no Unicode classes: write [0-9] for \\d and a class \
+             such as [a-z] for \\w; messages are matched lower-cased, so (?i) is not needed)"
+        )
+    } else {
+        text
+    }
 }
 
 fn build_index(
