@@ -230,7 +230,7 @@ pub fn check_with(pack: &Pack, text: &str, locale: Language) -> Report {
     let mut candidates = Vec::new();
     for v in [View::Raw, View::Normal, View::Compact] {
         if let Some(index) = &pack.phrases[view_slot(v)] {
-            scan_phrases(pack, index, &view(v), normal.as_str(), &mut candidates);
+            scan_phrases(pack, index, &view(v), text, normal.as_str(), &mut candidates);
         }
     }
     for group in &pack.patterns {
@@ -252,6 +252,7 @@ fn scan_phrases(
     pack: &Pack,
     index: &PhraseIndex,
     view: &ViewText,
+    original: &str,
     normal: &str,
     out: &mut Vec<Candidate>,
 ) {
@@ -300,8 +301,9 @@ fn scan_phrases(
             };
             let rule = &pack.rules[target.rule];
             let (s, e) = (m.start(), m.end());
+            let (start, end) = view.to_original(s, e);
             if !rule.enabled
-                || (rule.whole_word && !is_whole_word(hay, s, e))
+                || (rule.whole_word && !is_whole_word(original, start, end))
                 || exceptions
                     .iter()
                     .any(|&(r, xs, xe)| r == target.rule && xs < e && s < xe)
@@ -309,7 +311,6 @@ fn scan_phrases(
             {
                 continue;
             }
-            let (start, end) = view.to_original(s, e);
             out.push(Candidate {
                 rule: target.rule,
                 start,
@@ -320,22 +321,29 @@ fn scan_phrases(
     }
 }
 
-/// Latin phrases must not continue into neighbouring letters or digits of the same kind.
-fn is_whole_word(hay: &str, start: usize, end: usize) -> bool {
-    let same_kind = |a: char, b: char| {
-        (a.is_ascii_alphabetic() && b.is_ascii_alphabetic())
-            || (a.is_ascii_digit() && b.is_ascii_digit())
+/// Latin phrases must not continue into neighbouring letters or digits of the same kind. Judged
+/// on the original text, so that in the compact view `V-X：abc` is a whole word and `new xbox`
+/// holds no `wx`.
+fn is_whole_word(original: &str, start: usize, end: usize) -> bool {
+    let kind = |c: char| {
+        let c = text::fold_width(c);
+        if c.is_ascii_alphabetic() {
+            1
+        } else if c.is_ascii_digit() {
+            2
+        } else {
+            0
+        }
     };
-    let phrase = &hay[start..end];
-    let (Some(first), Some(last)) = (phrase.chars().next(), phrase.chars().next_back()) else {
+    let matched = &original[start..end];
+    let (Some(first), Some(last)) = (matched.chars().next(), matched.chars().next_back()) else {
         return true;
     };
-    let before_ok = hay[..start]
-        .chars()
-        .next_back()
-        .is_none_or(|b| !same_kind(first, b));
-    let after_ok = hay[end..].chars().next().is_none_or(|a| !same_kind(last, a));
-    before_ok && after_ok
+    let joins = |edge: char, neighbour: Option<char>| {
+        neighbour.is_some_and(|n| kind(edge) != 0 && kind(edge) == kind(n))
+    };
+    !joins(first, original[..start].chars().next_back())
+        && !joins(last, original[end..].chars().next())
 }
 
 /// `unless` (anywhere in the message) and `not_after` (just before the match).

@@ -98,7 +98,7 @@ fn fold(c: char, compact: bool) -> Option<char> {
 }
 
 /// Full-width ASCII (U+FF01–FF5E) to ASCII, the ideographic space to a space.
-fn fold_width(c: char) -> char {
+pub fn fold_width(c: char) -> char {
     match c {
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
         '\u{3000}' => ' ',
