@@ -227,15 +227,22 @@ pub fn check_with(pack: &Pack, text: &str, locale: Language) -> Report {
         View::Compact => ViewText::Mapped(compact.as_ref().unwrap_or(&normal)),
     };
 
-    let mut candidates = Vec::new();
+    let mut scan = Scan {
+        pack,
+        original: text,
+        normal: normal.as_str(),
+        unless_absent: vec![None; pack.rules.len()],
+        out: Vec::new(),
+    };
     for v in [View::Raw, View::Normal, View::Compact] {
         if let Some(index) = &pack.phrases[view_slot(v)] {
-            scan_phrases(pack, index, &view(v), text, normal.as_str(), &mut candidates);
+            scan.phrases(index, &view(v));
         }
     }
     for group in &pack.patterns {
-        scan_patterns(pack, group, &view(group.view), normal.as_str(), &mut candidates);
+        scan.patterns(group, &view(group.view));
     }
+    let mut candidates = scan.out;
     for &rule in &pack.metrics {
         if pack.rules[rule].enabled {
             measure(&pack.rules[rule], rule, text, &mut candidates);
@@ -247,76 +254,157 @@ pub fn check_with(pack: &Pack, text: &str, locale: Language) -> Report {
     build_report(pack, text, locale, kept)
 }
 
-/// Finds, at every position, the longest phrase starting there; applies exceptions and context.
-fn scan_phrases(
-    pack: &Pack,
-    index: &PhraseIndex,
-    view: &ViewText,
-    original: &str,
-    normal: &str,
-    out: &mut Vec<Candidate>,
-) {
-    let hay = view.as_str();
-    let mut matches = Vec::new();
-    let mut at = 0;
-    while at < hay.len() {
-        let Some(longest) = index.automaton.find(Input::new(hay).range(at..)) else {
-            break;
-        };
-        // Leftmost-longest gives the longest phrase at this start (我的世界, not 我的); shorter
-        // phrases of other rules starting here are found by anchored searches that end earlier.
-        let start = longest.start();
-        let mut shorter_end = longest.end();
-        matches.push(longest);
-        while shorter_end > start + 1 {
-            let input = Input::new(hay)
-                .range(start..shorter_end - 1)
-                .anchored(Anchored::Yes);
-            match index.automaton.find(input) {
-                Some(m) => {
-                    shorter_end = m.end();
-                    matches.push(m);
+/// The state of one message's scan. Everything that depends on the whole message is computed at
+/// most once, so that a long text with many matches stays linear.
+struct Scan<'a> {
+    pack: &'a Pack,
+    original: &'a str,
+    normal: &'a str,
+    /// Per rule: whether none of its `unless` phrases is in the message, once asked.
+    unless_absent: Vec<Option<bool>>,
+    out: Vec<Candidate>,
+}
+
+impl Scan<'_> {
+    /// Finds, at every position, the longest phrase starting there and the shorter ones of other
+    /// rules; applies exceptions and context.
+    fn phrases(&mut self, index: &PhraseIndex, view: &ViewText) {
+        let hay = view.as_str();
+        let mut matches = Vec::new();
+        let mut at = 0;
+        while at < hay.len() {
+            let Some(longest) = index.automaton.find(Input::new(hay).range(at..)) else {
+                break;
+            };
+            // Leftmost-longest gives the longest phrase at this start (我的世界, not 我的); shorter
+            // phrases starting here are found by anchored searches that end earlier.
+            let start = longest.start();
+            let mut shorter_end = longest.end();
+            matches.push(longest);
+            while shorter_end > start + 1 {
+                let input = Input::new(hay)
+                    .range(start..shorter_end - 1)
+                    .anchored(Anchored::Yes);
+                match index.automaton.find(input) {
+                    Some(m) => {
+                        shorter_end = m.end();
+                        matches.push(m);
+                    }
+                    None => break,
                 }
-                None => break,
+            }
+            at = start + hay[start..].chars().next().map_or(1, char::len_utf8);
+        }
+        // Exception matches, in order of start (as found); `longest` bounds how far back one can
+        // start and still overlap a match.
+        let mut exceptions: Vec<(usize, usize, usize)> = Vec::new();
+        let mut longest = 0;
+        for m in &matches {
+            for t in &index.targets[m.pattern().as_usize()] {
+                if matches!(t.role, Role::Exception) {
+                    exceptions.push((m.start(), m.end(), t.rule));
+                    longest = longest.max(m.len());
+                }
             }
         }
-        at = start + hay[start..].chars().next().map_or(1, char::len_utf8);
-    }
-    if matches.is_empty() {
-        return;
-    }
-    let exceptions: Vec<(usize, usize, usize)> = matches
-        .iter()
-        .flat_map(|m| {
-            index.targets[m.pattern().as_usize()]
-                .iter()
-                .filter(|t| matches!(t.role, Role::Exception))
-                .map(move |t| (t.rule, m.start(), m.end()))
-        })
-        .collect();
-    for m in &matches {
-        for target in &index.targets[m.pattern().as_usize()] {
-            let Role::Hit(replacement) = target.role else {
-                continue;
-            };
-            let rule = &pack.rules[target.rule];
-            let (s, e) = (m.start(), m.end());
-            let (start, end) = view.to_original(s, e);
-            if !rule.enabled
-                || (rule.whole_word && !is_whole_word(original, start, end))
-                || exceptions
+        for m in &matches {
+            for target in &index.targets[m.pattern().as_usize()] {
+                let Role::Hit(replacement) = target.role else {
+                    continue;
+                };
+                let rule = &self.pack.rules[target.rule];
+                let (s, e) = (m.start(), m.end());
+                let (start, end) = view.to_original(s, e);
+                let first = exceptions.partition_point(|x| x.0 + longest < s);
+                let excepted = exceptions[first..]
                     .iter()
-                    .any(|&(r, xs, xe)| r == target.rule && xs < e && s < xe)
-                || !context_allows(rule, normal, hay, s)
-            {
+                    .take_while(|x| x.0 < e)
+                    .any(|&(xs, xe, r)| r == target.rule && xs < e && s < xe);
+                if !rule.enabled
+                    || excepted
+                    || (rule.whole_word && !is_whole_word(self.original, start, end))
+                    || !self.allows(target.rule, hay, s)
+                {
+                    continue;
+                }
+                self.out.push(Candidate {
+                    rule: target.rule,
+                    start,
+                    end,
+                    suggestions: replacement.map_or(Suggestions::Rule, Suggestions::Replacement),
+                });
+            }
+        }
+    }
+
+    /// `unless` (anywhere in the message, looked up once per rule) and `not_after` (in the few
+    /// characters before the match).
+    fn allows(&mut self, rule_index: usize, hay: &str, start: usize) -> bool {
+        let rule = &self.pack.rules[rule_index];
+        let normal = self.normal;
+        let unless_absent = *self.unless_absent[rule_index]
+            .get_or_insert_with(|| !rule.unless.iter().any(|u| normal.contains(u.as_str())));
+        if !unless_absent {
+            return false;
+        }
+        if rule.not_after.is_empty() {
+            return true;
+        }
+        let window_start = hay[..start]
+            .char_indices()
+            .rev()
+            .take(NOT_AFTER_WINDOW)
+            .last()
+            .map_or(start, |(i, _)| i);
+        let before = &hay[window_start..start];
+        !rule.not_after.iter().any(|p| before.contains(p.as_str()))
+    }
+
+    fn patterns(&mut self, group: &PatternGroup, view: &ViewText) {
+        let hay = view.as_str();
+        for i in group.set.matches(hay).iter() {
+            let matcher = &group.matchers[i];
+            let rule = &self.pack.rules[matcher.rule];
+            if !rule.enabled {
                 continue;
             }
-            out.push(Candidate {
-                rule: target.rule,
-                start,
-                end,
-                suggestions: replacement.map_or(Suggestions::Rule, Suggestions::Replacement),
-            });
+            let mut accept = |s: usize, e: usize, suggestions: Suggestions| {
+                if s == e
+                    || !rule.validate.is_none_or(|v| validate(v, &hay[s..e]))
+                    || !self.allows(matcher.rule, hay, s)
+                {
+                    return;
+                }
+                let (start, end) = view.to_original(s, e);
+                self.out.push(Candidate {
+                    rule: matcher.rule,
+                    start,
+                    end,
+                    suggestions,
+                });
+            };
+            if matcher.expands || matcher.hit_group.is_some() {
+                for caps in matcher.regex.captures_iter(hay) {
+                    let Some(m) = matcher.hit_group.map_or(caps.get(0), |g| caps.get(g)) else {
+                        continue;
+                    };
+                    let suggestions = if matcher.expands {
+                        let expand = |template: &String| {
+                            let mut s = String::new();
+                            caps.expand(template, &mut s);
+                            s
+                        };
+                        Suggestions::Computed(rule.suggest.iter().map(expand).collect())
+                    } else {
+                        Suggestions::Rule
+                    };
+                    accept(m.start(), m.end(), suggestions);
+                }
+            } else {
+                for m in matcher.regex.find_iter(hay) {
+                    accept(m.start(), m.end(), Suggestions::Rule);
+                }
+            }
         }
     }
 }
@@ -344,78 +432,6 @@ fn is_whole_word(original: &str, start: usize, end: usize) -> bool {
     };
     !joins(first, original[..start].chars().next_back())
         && !joins(last, original[end..].chars().next())
-}
-
-/// `unless` (anywhere in the message) and `not_after` (just before the match).
-fn context_allows(rule: &Rule, normal: &str, hay: &str, start: usize) -> bool {
-    if rule.unless.iter().any(|u| normal.contains(u.as_str())) {
-        return false;
-    }
-    if rule.not_after.is_empty() {
-        return true;
-    }
-    let window_start = hay[..start]
-        .char_indices()
-        .rev()
-        .take(NOT_AFTER_WINDOW)
-        .last()
-        .map_or(start, |(i, _)| i);
-    let before = &hay[window_start..start];
-    !rule.not_after.iter().any(|p| before.contains(p.as_str()))
-}
-
-fn scan_patterns(
-    pack: &Pack,
-    group: &PatternGroup,
-    view: &ViewText,
-    normal: &str,
-    out: &mut Vec<Candidate>,
-) {
-    let hay = view.as_str();
-    for i in group.set.matches(hay).iter() {
-        let matcher = &group.matchers[i];
-        let rule = &pack.rules[matcher.rule];
-        if !rule.enabled {
-            continue;
-        }
-        let mut accept = |s: usize, e: usize, suggestions: Suggestions| {
-            if s == e
-                || !rule.validate.is_none_or(|v| validate(v, &hay[s..e]))
-                || !context_allows(rule, normal, hay, s)
-            {
-                return;
-            }
-            let (start, end) = view.to_original(s, e);
-            out.push(Candidate {
-                rule: matcher.rule,
-                start,
-                end,
-                suggestions,
-            });
-        };
-        if matcher.expands || matcher.hit_group.is_some() {
-            for caps in matcher.regex.captures_iter(hay) {
-                let Some(m) = matcher.hit_group.map_or(caps.get(0), |g| caps.get(g)) else {
-                    continue;
-                };
-                let suggestions = if matcher.expands {
-                    let expand = |template: &String| {
-                        let mut s = String::new();
-                        caps.expand(template, &mut s);
-                        s
-                    };
-                    Suggestions::Computed(rule.suggest.iter().map(expand).collect())
-                } else {
-                    Suggestions::Rule
-                };
-                accept(m.start(), m.end(), suggestions);
-            }
-        } else {
-            for m in matcher.regex.find_iter(hay) {
-                accept(m.start(), m.end(), Suggestions::Rule);
-            }
-        }
-    }
 }
 
 fn validate(validator: Validator, digits: &str) -> bool {

@@ -235,7 +235,9 @@ fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> PackError {
     let line = e.span().map(|s| line_of(text, s.start));
     let rule = line.and_then(|l| rule_around_line(text, l));
     let reason = e.message().trim().to_string();
-    let field = field_in(&reason);
+    let field = line
+        .and_then(|l| key_on_line(text, l))
+        .or_else(|| field_in(&reason));
     PackError {
         file: file.to_string(),
         line,
@@ -262,6 +264,15 @@ fn rule_around_line(text: &str, line: usize) -> Option<String> {
             let rest = l.trim().strip_prefix("id")?.trim_start().strip_prefix('=')?;
             Some(rest.trim().trim_matches('"').to_string())
         })
+}
+
+/// The key a `key = value` line sets, which is the field an error on that line is about.
+fn key_on_line(text: &str, line: usize) -> Option<String> {
+    let (key, _) = text.lines().nth(line.checked_sub(1)?)?.split_once('=')?;
+    let key = key.trim().trim_matches('"');
+    let simple = !key.is_empty()
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.');
+    simple.then(|| key.to_string())
 }
 
 /// Serde names the offending field in backticks: "unknown field `phrase`, expected …".
