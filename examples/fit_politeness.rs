@@ -125,12 +125,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let fitted: BTreeSet<String> = pack
         .rules()
         .iter()
-        .filter(|r| r.category == "politeness")
-        .filter_map(|r| r.strategy.clone())
+        .filter(|r| &*r.category == "politeness")
+        .filter_map(|r| r.strategy.as_deref().map(String::from))
         .collect();
     let mut checker = Checker::new(vec![pack]);
     checker.set_language(Some(Language::En));
-    let found: Vec<Vec<String>> = data.iter().map(|(t, _)| checker.check(t).strategies).collect();
+    let found: Vec<Vec<String>> = data
+        .iter()
+        .map(|(t, _)| checker.check(t).strategies.iter().map(|s| s.to_string()).collect())
+        .collect();
     let names: Vec<String> = fitted.into_iter().collect();
     let x: Vec<Vec<f64>> = found
         .iter()

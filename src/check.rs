@@ -1,6 +1,7 @@
 //! The message check: scan every view once, confirm matches, map them back, score.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use aho_corasick::{Anchored, Input};
 use serde::Serialize;
@@ -95,9 +96,9 @@ pub struct Report {
     /// Courtesy and politeness-strategy markers found: they add credit (their `points`), never deduct.
     pub markers: Vec<Marker>,
     /// Per category: hits and points.
-    pub categories: BTreeMap<String, CategoryScore>,
+    pub categories: BTreeMap<Arc<str>, CategoryScore>,
     /// The politeness strategies found, the features behind `politeness`.
-    pub strategies: Vec<String>,
+    pub strategies: Vec<Arc<str>>,
 }
 
 /// Where a hint or credit lies in the original text.
@@ -119,10 +120,10 @@ pub struct Span {
 /// One problem found in a message.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Hint {
-    pub rule: String,
-    pub category: String,
+    pub rule: Arc<str>,
+    pub category: Arc<str>,
     pub severity: Severity,
-    pub message: String,
+    pub message: Arc<str>,
     /// Better wordings for the flagged characters, best first.
     pub suggestions: Vec<String>,
     #[serde(flatten)]
@@ -135,9 +136,9 @@ pub struct Hint {
 /// One courtesy or politeness marker found in a message.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Marker {
-    pub rule: String,
-    pub category: String,
-    pub strategy: Option<String>,
+    pub rule: Arc<str>,
+    pub category: Arc<str>,
+    pub strategy: Option<Arc<str>>,
     pub points: u32,
     #[serde(flatten)]
     pub span: Span,
@@ -198,7 +199,7 @@ struct Candidate {
 /// A view of the message being scanned.
 enum ViewText<'a> {
     Raw(&'a str),
-    Mapped(&'a Normalized),
+    Mapped(&'a Normalized<'a>),
 }
 
 impl ViewText<'_> {
@@ -219,8 +220,8 @@ impl ViewText<'_> {
 
 /// Checks `text` with `pack`, writing messages in `locale`.
 pub fn check_with(pack: &Pack, text: &str, locale: Language) -> Report {
-    let normal = Normalized::new(text, false);
-    let compact = pack.uses_compact.then(|| Normalized::new(text, true));
+    let normal = Normalized::normal(text);
+    let compact = pack.uses_compact.then(|| normal.compact());
     let view = |v: View| match v {
         View::Raw => ViewText::Raw(text),
         View::Normal => ViewText::Mapped(&normal),
@@ -231,8 +232,9 @@ pub fn check_with(pack: &Pack, text: &str, locale: Language) -> Report {
         pack,
         original: text,
         normal: normal.as_str(),
-        unless_absent: vec![None; pack.rules.len()],
-        out: Vec::new(),
+        unless_absent: Vec::new(),
+        triggered: Vec::new(),
+        out: Vec::with_capacity(16),
     };
     for v in [View::Raw, View::Normal, View::Compact] {
         if let Some(index) = &pack.phrases[view_slot(v)] {
@@ -243,13 +245,13 @@ pub fn check_with(pack: &Pack, text: &str, locale: Language) -> Report {
         scan.patterns(group, &view(group.view));
     }
     let mut candidates = scan.out;
+    let marks = punctuation_marks(pack, text);
     for &rule in &pack.metrics {
         if pack.rules[rule].enabled {
-            measure(&pack.rules[rule], rule, text, &mut candidates);
+            measure(&pack.rules[rule], rule, text, &marks, &mut candidates);
         }
     }
     whole_message(pack, &normal, &mut candidates);
-
     let kept = resolve_overlaps(pack, candidates);
     build_report(pack, text, locale, kept)
 }
@@ -260,8 +262,11 @@ struct Scan<'a> {
     pack: &'a Pack,
     original: &'a str,
     normal: &'a str,
-    /// Per rule: whether none of its `unless` phrases is in the message, once asked.
-    unless_absent: Vec<Option<bool>>,
+    /// Rules whose `unless` phrases were looked up, and whether none is in the message. Few
+    /// rules have them, so a short list beats a table per rule.
+    unless_absent: Vec<(usize, bool)>,
+    /// Pattern rules whose triggers the phrase scan found.
+    triggered: Vec<usize>,
     out: Vec<Candidate>,
 }
 
@@ -270,7 +275,7 @@ impl Scan<'_> {
     /// rules; applies exceptions and context.
     fn phrases(&mut self, index: &PhraseIndex, view: &ViewText) {
         let hay = view.as_str();
-        let mut matches = Vec::new();
+        let mut matches = Vec::with_capacity(16);
         let mut at = 0;
         while at < hay.len() {
             let Some(longest) = index.automaton.find(Input::new(hay).range(at..)) else {
@@ -280,14 +285,16 @@ impl Scan<'_> {
             // phrases starting here are found by anchored searches that end earlier.
             let start = longest.start();
             let mut shorter_end = longest.end();
+            let mut look_shorter = index.has_shorter_prefix[longest.pattern().as_usize()];
             matches.push(longest);
-            while shorter_end > start + 1 {
+            while look_shorter && shorter_end > start + 1 {
                 let input = Input::new(hay)
                     .range(start..shorter_end - 1)
                     .anchored(Anchored::Yes);
                 match index.automaton.find(input) {
                     Some(m) => {
                         shorter_end = m.end();
+                        look_shorter = index.has_shorter_prefix[m.pattern().as_usize()];
                         matches.push(m);
                     }
                     None => break,
@@ -301,9 +308,15 @@ impl Scan<'_> {
         let mut longest = 0;
         for m in &matches {
             for t in &index.targets[m.pattern().as_usize()] {
-                if matches!(t.role, Role::Exception) {
-                    exceptions.push((m.start(), m.end(), t.rule));
-                    longest = longest.max(m.len());
+                match t.role {
+                    Role::Exception => {
+                        exceptions.push((m.start(), m.end(), t.rule));
+                        longest = longest.max(m.len());
+                    }
+                    Role::Trigger if !self.triggered.contains(&t.rule) => {
+                        self.triggered.push(t.rule)
+                    }
+                    _ => {}
                 }
             }
         }
@@ -342,10 +355,18 @@ impl Scan<'_> {
     fn allows(&mut self, rule_index: usize, hay: &str, start: usize) -> bool {
         let rule = &self.pack.rules[rule_index];
         let normal = self.normal;
-        let unless_absent = *self.unless_absent[rule_index]
-            .get_or_insert_with(|| !rule.unless.iter().any(|u| normal.contains(u.as_str())));
-        if !unless_absent {
-            return false;
+        if !rule.unless.is_empty() {
+            let absent = match self.unless_absent.iter().find(|u| u.0 == rule_index) {
+                Some(&(_, absent)) => absent,
+                None => {
+                    let absent = !rule.unless.iter().any(|u| normal.contains(u.as_str()));
+                    self.unless_absent.push((rule_index, absent));
+                    absent
+                }
+            };
+            if !absent {
+                return false;
+            }
         }
         if rule.not_after.is_empty() {
             return true;
@@ -362,10 +383,9 @@ impl Scan<'_> {
 
     fn patterns(&mut self, group: &PatternGroup, view: &ViewText) {
         let hay = view.as_str();
-        for i in group.set.matches(hay).iter() {
-            let matcher = &group.matchers[i];
+        for matcher in &group.matchers {
             let rule = &self.pack.rules[matcher.rule];
-            if !rule.enabled {
+            if !rule.enabled || (matcher.gated && !self.triggered.contains(&matcher.rule)) {
                 continue;
             }
             let mut accept = |s: usize, e: usize, suggestions: Suggestions| {
@@ -486,51 +506,61 @@ fn cn_id_checksum(s: &str) -> bool {
     chars[17].to_ascii_lowercase() == CHECK[(sum % 11) as usize]
 }
 
-/// Metric rules measure the text as typed.
-fn measure(rule: &Rule, index: usize, text: &str, out: &mut Vec<Candidate>) {
+/// The characters of `text` that punctuation metrics count, with their byte offsets: found in
+/// one pass for all metric rules, and usually none or a few.
+fn punctuation_marks(pack: &Pack, text: &str) -> Vec<(usize, char)> {
+    if pack.metric_chars.is_empty() {
+        return Vec::new();
+    }
+    text.char_indices()
+        // Letters, digits and Han characters are never punctuation: skip the set test for them.
+        .filter(|&(_, c)| {
+            !c.is_ascii_alphanumeric() && !text::is_han(c) && pack.metric_chars.contains(&c)
+        })
+        .collect()
+}
+
+/// Metric rules measure the text as typed (`marks`: its punctuation, from [`punctuation_marks`]).
+fn measure(rule: &Rule, index: usize, text: &str, marks: &[(usize, char)], out: &mut Vec<Candidate>) {
     let Some(metric) = &rule.metric else { return };
     match metric {
         MetricSpec::PunctuationRun { chars, min } => {
-            let mut run: Option<(usize, usize, usize)> = None; // start, end, length
-            let flush = |run: Option<(usize, usize, usize)>, out: &mut Vec<Candidate>| {
-                if let Some((s, e, _)) = run.filter(|r| r.2 >= *min) {
-                    let suggestions = if rule.suggest.is_empty() {
-                        Suggestions::Computed(vec![text[s..e].chars().take(1).collect()])
-                    } else {
-                        Suggestions::Rule
-                    };
-                    out.push(Candidate {
-                        rule: index,
-                        start: s,
-                        end: e,
-                        suggestions,
-                    });
-                }
-            };
-            for (i, c) in text.char_indices() {
-                if chars.contains(c) {
-                    run = Some(match run {
-                        Some((s, _, n)) => (s, i + c.len_utf8(), n + 1),
-                        None => (i, i + c.len_utf8(), 1),
-                    });
-                } else {
-                    flush(run.take(), out);
+            // Runs of adjacent marks from `chars`: (start, end, length).
+            let mut runs: Vec<(usize, usize, usize)> = Vec::new();
+            for &(at, c) in marks.iter().filter(|m| chars.contains(m.1)) {
+                match runs.last_mut() {
+                    Some(run) if run.1 == at => {
+                        run.1 = at + c.len_utf8();
+                        run.2 += 1;
+                    }
+                    _ => runs.push((at, at + c.len_utf8(), 1)),
                 }
             }
-            flush(run, out);
+            for (s, e, _) in runs.into_iter().filter(|r| r.2 >= *min) {
+                let suggestions = if rule.suggest.is_empty() {
+                    Suggestions::Computed(vec![text[s..e].chars().take(1).collect()])
+                } else {
+                    Suggestions::Rule
+                };
+                out.push(Candidate {
+                    rule: index,
+                    start: s,
+                    end: e,
+                    suggestions,
+                });
+            }
         }
         MetricSpec::Count { chars, min } => {
-            let positions: Vec<(usize, char)> =
-                text.char_indices().filter(|(_, c)| chars.contains(*c)).collect();
-            if positions.len() >= *min {
-                if let (Some(first), Some(last)) = (positions.first(), positions.last()) {
-                    out.push(Candidate {
-                        rule: index,
-                        start: first.0,
-                        end: last.0 + last.1.len_utf8(),
-                        suggestions: Suggestions::Rule,
-                    });
-                }
+            let mut found = marks.iter().filter(|m| chars.contains(m.1));
+            let Some(&first) = found.next() else { return };
+            let (count, last) = found.fold((1, first), |(n, _), &p| (n + 1, p));
+            if count >= *min {
+                out.push(Candidate {
+                    rule: index,
+                    start: first.0,
+                    end: last.0 + last.1.len_utf8(),
+                    suggestions: Suggestions::Rule,
+                });
             }
         }
         MetricSpec::Shouting { min_letters } => {
@@ -611,14 +641,16 @@ fn whole_message(pack: &Pack, normal: &Normalized, out: &mut Vec<Candidate>) {
         return;
     }
     let hay = normal.as_str();
-    let mut key = String::new();
+    let mut key = String::with_capacity(4 * WHOLE_MESSAGE_MAX_CHARS);
     let mut range: Option<(usize, usize)> = None;
+    let mut kept = 0;
     for (i, c) in hay.char_indices() {
         if text::is_separator(c) || c == '~' {
             continue;
         }
         key.push(c);
-        if key.chars().count() > WHOLE_MESSAGE_MAX_CHARS {
+        kept += 1;
+        if kept > WHOLE_MESSAGE_MAX_CHARS {
             return;
         }
         let end = i + c.len_utf8();
@@ -648,16 +680,26 @@ fn whole_message(pack: &Pack, normal: &Normalized, out: &mut Vec<Candidate>) {
 /// (不知道 inside 我也不知道), and overlapping matches of one rule merge into one span (加薇 and
 /// 薇❤信 become 加薇❤信). Linear after sorting: candidates come by start, longest first.
 fn resolve_overlaps(pack: &Pack, mut candidates: Vec<Candidate>) -> Vec<Candidate> {
+    #[derive(PartialEq)]
+    enum Key {
+        Category(usize),
+        Marker(usize),
+    }
     candidates.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
-    // Per category (per rule, for markers): the kept candidate reaching furthest right.
-    let mut reach: HashMap<&str, usize> = HashMap::new();
+    // Per category (per rule, for markers, so that 您 inside 麻烦您 still counts): the kept
+    // candidate reaching furthest right. A message has few keys: a small vector beats a map.
+    let mut reach: Vec<(Key, usize)> = Vec::with_capacity(8);
     let mut kept: Vec<Candidate> = Vec::with_capacity(candidates.len());
     for c in candidates {
-        // Markers are resolved per rule only, so that 您 inside 麻烦您 still counts.
         let rule = &pack.rules[c.rule];
-        let key = if rule.is_marker() { rule.id.as_str() } else { rule.category.as_str() };
-        if let Some(&k) = reach.get(key) {
-            let furthest = &mut kept[k];
+        let key = if rule.is_marker() {
+            Key::Marker(c.rule)
+        } else {
+            Key::Category(rule.category_index)
+        };
+        let slot = reach.iter().position(|r| r.0 == key);
+        if let Some(i) = slot {
+            let furthest = &mut kept[reach[i].1];
             if furthest.end >= c.end {
                 continue;
             }
@@ -665,15 +707,17 @@ fn resolve_overlaps(pack: &Pack, mut candidates: Vec<Candidate>) -> Vec<Candidat
                 furthest.end = c.end;
                 continue;
             }
+            reach[i].1 = kept.len();
+        } else {
+            reach.push((key, kept.len()));
         }
-        reach.insert(key, kept.len());
         kept.push(c);
     }
     kept
 }
 
 fn build_report(pack: &Pack, text: &str, locale: Language, kept: Vec<Candidate>) -> Report {
-    let mut resolver = OffsetResolver::default();
+    let mut resolver = OffsetResolver::with_capacity(kept.len() * 2);
     for c in &kept {
         resolver.want(c.start);
         resolver.want(c.end);
@@ -691,16 +735,42 @@ fn build_report(pack: &Pack, text: &str, locale: Language, kept: Vec<Candidate>)
         }
     };
 
-    let mut hints = Vec::new();
-    let mut markers = Vec::new();
-    let mut strategies = BTreeSet::new();
+    // Points count once per rule and message, so repeating a word does not multiply the penalty.
+    // Bookkeeping by rule and category index: a message has few matches, so small vectors beat
+    // maps keyed by strings.
+    let marker_count = kept.iter().filter(|c| pack.rules[c.rule].is_marker()).count();
+    let mut hints = Vec::with_capacity(kept.len() - marker_count);
+    let mut markers = Vec::with_capacity(marker_count);
+    let mut counted: Vec<usize> = Vec::with_capacity(kept.len());
+    let mut per_category: Vec<(usize, CategoryScore)> = Vec::with_capacity(8);
+    let mut strategies: Vec<&Arc<str>> = Vec::with_capacity(8);
+    let (mut deducted, mut credited, mut z) = (0u32, 0u32, pack.politeness.intercept);
     for c in kept {
         let rule = &pack.rules[c.rule];
         if let Some(strategy) = &rule.strategy {
-            strategies.insert(strategy.clone());
+            if !strategies.contains(&strategy) {
+                strategies.push(strategy);
+                z += rule.strategy_weight;
+            }
         }
+        let first_time = !counted.contains(&c.rule);
+        if first_time {
+            counted.push(c.rule);
+        }
+        let category = match per_category.iter().position(|e| e.0 == rule.category_index) {
+            Some(i) => &mut per_category[i].1,
+            None => {
+                per_category.push((rule.category_index, CategoryScore::default()));
+                &mut per_category.last_mut().expect("just pushed").1
+            }
+        };
+        category.hits += 1;
         let matched = text[c.start..c.end].to_string();
         if rule.kind == Kind::Marker {
+            if first_time {
+                category.credited += rule.points;
+                credited += rule.points;
+            }
             markers.push(Marker {
                 rule: rule.id.clone(),
                 category: rule.category.clone(),
@@ -710,6 +780,10 @@ fn build_report(pack: &Pack, text: &str, locale: Language, kept: Vec<Candidate>)
                 text: matched,
             });
             continue;
+        }
+        if first_time {
+            category.deducted += rule.points;
+            deducted += rule.points;
         }
         let at = span(&c);
         let suggestions = match c.suggestions {
@@ -721,7 +795,7 @@ fn build_report(pack: &Pack, text: &str, locale: Language, kept: Vec<Candidate>)
             rule: rule.id.clone(),
             category: rule.category.clone(),
             severity: rule.severity,
-            message: rule.message_in(locale).to_string(),
+            message: rule.message_in(locale).clone(),
             suggestions,
             span: at,
             text: matched,
@@ -733,41 +807,19 @@ fn build_report(pack: &Pack, text: &str, locale: Language, kept: Vec<Candidate>)
             .cmp(&b.severity)
             .then(a.span.start.cmp(&b.span.start))
     });
-
-    // Points count once per rule and message, so repeating a word does not multiply the penalty.
-    let mut categories: BTreeMap<String, CategoryScore> = BTreeMap::new();
-    let mut counted = BTreeSet::new();
-    let mut deducted = 0u32;
-    let mut credited = 0u32;
-    for h in &hints {
-        let entry = categories.entry(h.category.clone()).or_default();
-        entry.hits += 1;
-        if counted.insert(h.rule.as_str()) {
-            entry.deducted += h.points;
-            deducted += h.points;
-        }
-    }
-    for c in &markers {
-        let entry = categories.entry(c.category.clone()).or_default();
-        entry.hits += 1;
-        if counted.insert(c.rule.as_str()) {
-            entry.credited += c.points;
-            credited += c.points;
-        }
-    }
     let fatal = hints.iter().any(|h| h.severity == Severity::Fatal);
     let score = if fatal {
         0
     } else {
         (100 + credited.min(pack.max_credit)).saturating_sub(deducted).min(100)
     };
-
-    let z = pack.politeness.intercept
-        + strategies
-            .iter()
-            .filter_map(|s| pack.politeness.weights.get(s))
-            .sum::<f64>();
     let politeness = (1000.0 / (1.0 + (-z).exp())).round() / 10.0;
+    let categories = per_category
+        .into_iter()
+        .map(|(i, score)| (pack.category_names[i].clone(), score))
+        .collect();
+    let mut strategies: Vec<Arc<str>> = strategies.into_iter().cloned().collect();
+    strategies.sort();
 
     Report {
         language: pack.language(),
@@ -777,6 +829,6 @@ fn build_report(pack: &Pack, text: &str, locale: Language, kept: Vec<Candidate>)
         hints,
         markers,
         categories,
-        strategies: strategies.into_iter().collect(),
+        strategies,
     }
 }

@@ -20,7 +20,7 @@ fn hint<'a>(report: &'a zhijian::Report, rule: &str) -> &'a Hint {
     report
         .hints
         .iter()
-        .find(|h| h.rule == rule)
+        .find(|h| &*h.rule == rule)
         .unwrap_or_else(|| panic!("no {rule} in {:?}", report.hints))
 }
 
@@ -52,7 +52,7 @@ fn full_width_and_spaced_out_evasions_map_back_to_the_typed_characters() {
     let found: Vec<String> = report
         .hints
         .iter()
-        .filter(|h| h.rule == "zh/diversion/wechat")
+        .filter(|h| &*h.rule == "zh/diversion/wechat")
         .map(|h| covered(text, h).0)
         .collect();
     assert_eq!(found, ["ＶＸ", "微 - 信"]);
@@ -101,6 +101,6 @@ fn english_spans_with_emoji_and_combining_marks() {
 fn latin_phrases_match_whole_words_only() {
     let c = checker();
     assert!(c.check("I'll have a look").hints.is_empty());
-    assert!(c.check("亲，new xbox 到货了").hints.iter().all(|h| h.category != "diversion"));
-    assert!(c.check("亲，加我qq").hints.iter().any(|h| h.rule == "zh/diversion/qq"));
+    assert!(c.check("亲，new xbox 到货了").hints.iter().all(|h| &*h.category != "diversion"));
+    assert!(c.check("亲，加我qq").hints.iter().any(|h| &*h.rule == "zh/diversion/qq"));
 }

@@ -79,7 +79,7 @@ pub fn test_rule(pack: &Pack, rule: &Rule) -> Vec<ExampleFailure> {
     let mut failures = Vec::new();
     let mut fail = |example: &str, problem: String| {
         failures.push(ExampleFailure {
-            rule: rule.id.clone(),
+            rule: rule.id.to_string(),
             file: rule.file.clone(),
             line: rule.line,
             example: example.to_string(),

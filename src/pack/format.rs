@@ -117,6 +117,11 @@ pub struct RuleSpec {
     /// The phrase must be the whole message, punctuation aside (curt brush-offs: 嗯, 哦).
     pub whole_message: Option<bool>,
     pub view: Option<View>,
+    /// Phrases a message must contain for `pattern` to be tried at all (found by the same phrase
+    /// scan). Usually derived from the pattern's literal prefixes; give them when the pattern
+    /// starts with a class or an anchor.
+    #[serde(default)]
+    pub triggers: Vec<String>,
     /// A check on the matched characters: `luhn`, `cn-id`.
     pub validate: Option<Validator>,
     /// The politeness strategy this rule marks (a feature of the politeness model).
@@ -133,8 +138,8 @@ pub struct RuleSpec {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Messages {
-    pub zh: String,
-    pub en: String,
+    pub zh: std::sync::Arc<str>,
+    pub en: std::sync::Arc<str>,
 }
 
 /// An example that must fire the rule.

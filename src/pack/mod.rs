@@ -9,9 +9,10 @@ pub mod format;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
+use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind, StartKind};
-use regex::{Regex, RegexSet};
+use regex::Regex;
 use serde::Serialize;
 
 use crate::error::PackError;
@@ -32,9 +33,11 @@ pub struct PackInfo {
 /// One compiled rule.
 #[derive(Clone, Debug)]
 pub struct Rule {
-    pub id: String,
+    pub id: Arc<str>,
     pub kind: Kind,
-    pub category: String,
+    pub category: Arc<str>,
+    /// The category's index within the pack, for per-category bookkeeping without string keys.
+    pub(crate) category_index: usize,
     pub severity: Severity,
     pub points: u32,
     pub message: Messages,
@@ -49,7 +52,9 @@ pub struct Rule {
     pub view: View,
     pub(crate) validate: Option<Validator>,
     pub(crate) metric: Option<MetricSpec>,
-    pub strategy: Option<String>,
+    pub strategy: Option<Arc<str>>,
+    /// The weight of `strategy` in the pack's politeness model (0 when it has none).
+    pub(crate) strategy_weight: f64,
     pub enabled: bool,
     pub hits: Vec<HitExample>,
     pub clean: Vec<String>,
@@ -63,7 +68,7 @@ impl Rule {
     }
 
     /// The rule's message in the interface language.
-    pub fn message_in(&self, locale: Language) -> &str {
+    pub fn message_in(&self, locale: Language) -> &Arc<str> {
         match locale {
             Language::Zh => &self.message.zh,
             Language::En => &self.message.en,
@@ -78,6 +83,8 @@ pub(crate) enum Role {
     Hit(Option<usize>),
     /// An exception of the rule: matches overlapping it are dropped.
     Exception,
+    /// A trigger of the rule's pattern: the pattern is only tried when one is present.
+    Trigger,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -92,6 +99,10 @@ pub(crate) struct PhraseIndex {
     pub automaton: AhoCorasick,
     /// Per automaton pattern id: the rules (and roles) it stands for.
     pub targets: Vec<Vec<Target>>,
+    /// Per pattern id: whether a shorter phrase is a prefix of it (您 of 您好), so that a match
+    /// of it may hide shorter matches at the same start. Most phrases have none, which saves the
+    /// anchored searches for them.
+    pub has_shorter_prefix: Vec<bool>,
 }
 
 #[derive(Debug)]
@@ -100,24 +111,25 @@ pub(crate) struct PatternMatcher {
     pub regex: Regex,
     /// Whether suggestions refer to capture groups (`$1`), which needs the slower captures search.
     pub expands: bool,
+    /// Whether the pattern is only tried when one of its triggers was found by the phrase scan.
+    pub gated: bool,
     /// The group named `hit`, when the pattern has one: only its characters are flagged, so a
     /// pattern can require context (a preceding comma, the start) without flagging it.
     pub hit_group: Option<usize>,
 }
 
-/// The regexes of one view behind one `RegexSet` prefilter.
+/// The regexes of one view.
 #[derive(Debug)]
 pub(crate) struct PatternGroup {
     pub view: View,
-    pub set: RegexSet,
     pub matchers: Vec<PatternMatcher>,
 }
 
-/// The politeness model: `100 · σ(intercept + Σ weight[strategy])` over the strategies found.
+/// The politeness model: `100 · σ(intercept + Σ weight[strategy])` over the distinct strategies
+/// found; each rule carries its strategy's weight (`Rule::strategy_weight`).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Politeness {
     pub intercept: f64,
-    pub weights: HashMap<String, f64>,
 }
 
 /// A compiled rule pack, ready to check messages.
@@ -129,6 +141,10 @@ pub struct Pack {
     pub(crate) phrases: [Option<PhraseIndex>; 3],
     pub(crate) patterns: Vec<PatternGroup>,
     pub(crate) metrics: Vec<usize>,
+    /// Every character a punctuation metric counts, so one pass finds them for all metrics.
+    pub(crate) metric_chars: Vec<char>,
+    /// The distinct categories of the rules (`Rule::category_index` points into it).
+    pub(crate) category_names: Vec<Arc<str>>,
     /// Whole-message phrases (normal view, separators removed) → rule and suggestion slot.
     pub(crate) whole_message: HashMap<String, Vec<Target>>,
     pub(crate) politeness: Politeness,
@@ -212,7 +228,7 @@ impl Pack {
     }
 
     pub fn rule(&self, id: &str) -> Option<&Rule> {
-        self.rules.iter().find(|r| r.id == id)
+        self.rules.iter().find(|r| &*r.id == id)
     }
 
     /// Switches a rule on or off. Returns false when the pack has no such rule.
@@ -226,7 +242,7 @@ impl Pack {
     }
 
     fn rule_mut(&mut self, id: &str) -> Option<&mut Rule> {
-        self.rules.iter_mut().find(|r| r.id == id)
+        self.rules.iter_mut().find(|r| &*r.id == id)
     }
 }
 
@@ -293,7 +309,7 @@ fn line_of_rule(text: &str, id: &str) -> Option<usize> {
 struct Builder {
     phrases: [BTreeMap<String, Vec<Target>>; 3],
     whole_message: HashMap<String, Vec<Target>>,
-    patterns: Vec<(View, PatternMatcher, String)>,
+    patterns: Vec<(View, PatternMatcher)>,
 }
 
 fn compile(files: Vec<(&str, &str, PackFile)>) -> Result<Pack, PackError> {
@@ -353,22 +369,44 @@ fn compile(files: Vec<(&str, &str, PackFile)>) -> Result<Pack, PackError> {
         }
     }
 
+    let mut categories: Vec<Arc<str>> = Vec::new();
+    for rule in &mut rules {
+        rule.strategy_weight = rule
+            .strategy
+            .as_deref()
+            .and_then(|s| header.politeness.weights.get(s))
+            .copied()
+            .unwrap_or(0.0);
+        rule.category_index = match categories.iter().position(|c| *c == rule.category) {
+            Some(i) => i,
+            None => {
+                categories.push(rule.category.clone());
+                categories.len() - 1
+            }
+        };
+    }
     let politeness = Politeness {
         intercept: header.politeness.intercept,
-        weights: header
-            .politeness
-            .weights
-            .iter()
-            .map(|(k, v)| (k.clone(), *v))
-            .collect(),
     };
+    let mut metric_chars: Vec<char> = rules
+        .iter()
+        .filter_map(|r| match &r.metric {
+            Some(MetricSpec::PunctuationRun { chars, .. } | MetricSpec::Count { chars, .. }) => {
+                Some(chars.chars())
+            }
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    metric_chars.sort_unstable();
+    metric_chars.dedup();
     let uses_compact = !b.phrases[2].is_empty() || b.patterns.iter().any(|p| p.0 == View::Compact);
     let phrases = [
         build_index(std::mem::take(&mut b.phrases[0]), header_file)?,
         build_index(std::mem::take(&mut b.phrases[1]), header_file)?,
         build_index(std::mem::take(&mut b.phrases[2]), header_file)?,
     ];
-    let patterns = group_patterns(b.patterns, header_file)?;
+    let patterns = group_patterns(b.patterns);
     Ok(Pack {
         info: PackInfo {
             id: header.id.clone(),
@@ -380,7 +418,9 @@ fn compile(files: Vec<(&str, &str, PackFile)>) -> Result<Pack, PackError> {
         rules,
         phrases,
         patterns,
+        metric_chars,
         metrics,
+        category_names: categories,
         whole_message: b.whole_message,
         politeness,
         max_credit: header.max_credit,
@@ -519,17 +559,34 @@ fn build_rule(
         }
         let expands = spec.suggest.iter().any(|s| s.contains('$'));
         let hit_group = regex.capture_names().position(|n| n == Some("hit"));
+        let triggers = if spec.triggers.is_empty() {
+            literal_prefixes(&pattern).unwrap_or_default()
+        } else {
+            spec.triggers.clone()
+        };
+        // Raw-view patterns have no phrase scan to find their triggers in.
+        let gated = !triggers.is_empty() && view != View::Raw;
+        if gated {
+            for trigger in &triggers {
+                let key = in_view(trigger, view);
+                if key.is_empty() {
+                    return Err(err("triggers", format!("{trigger:?} is empty in the {view:?} view")));
+                }
+                let target = Target { rule: index, role: Role::Trigger };
+                b.phrases[view_slot(view)].entry(key).or_default().push(target);
+            }
+        }
         b.patterns.push((
             view,
-            PatternMatcher { rule: index, regex, expands, hit_group },
-            pattern,
+            PatternMatcher { rule: index, regex, expands, gated, hit_group },
         ));
     }
 
     Ok(Rule {
-        id: spec.id.clone(),
+        id: spec.id.as_str().into(),
         kind,
-        category,
+        category: category.as_str().into(),
+        category_index: 0,
         severity,
         points,
         message,
@@ -541,7 +598,8 @@ fn build_rule(
         view,
         validate: spec.validate,
         metric: spec.metric.clone(),
-        strategy: spec.strategy.clone(),
+        strategy: spec.strategy.as_deref().map(Arc::from),
+        strategy_weight: 0.0,
         enabled: true,
         hits: spec.hits.clone(),
         clean: spec.clean.clone(),
@@ -576,6 +634,25 @@ fn ascii_word_boundaries(pattern: &str) -> String {
     out
 }
 
+/// The literals every match of `pattern` starts with, when there are few and they are whole
+/// characters: the pattern cannot match a message without one of them.
+fn literal_prefixes(pattern: &str) -> Option<Vec<String>> {
+    use regex_syntax::hir::literal::Extractor;
+    let hir = regex_syntax::ParserBuilder::new().build().parse(pattern).ok()?;
+    let seq = Extractor::new().extract(&hir);
+    let literals = seq.literals()?;
+    if literals.is_empty() || literals.len() > 64 {
+        return None;
+    }
+    literals
+        .iter()
+        .map(|l| {
+            let text = std::str::from_utf8(l.as_bytes()).ok()?;
+            (!text.is_empty()).then(|| text.to_string())
+        })
+        .collect()
+}
+
 /// The regex crate's message, with a hint for the Unicode classes this build leaves out.
 fn regex_error(e: &regex::Error) -> String {
     let text = e.to_string();
@@ -597,39 +674,39 @@ fn build_index(
         return Ok(None);
     }
     let (keys, targets): (Vec<String>, Vec<Vec<Target>>) = phrases.into_iter().unzip();
+    // Keys are sorted, so a phrase's prefixes come before it; checking each proper prefix of a
+    // key against the set is quadratic only in the phrase length.
+    let set: HashSet<&str> = keys.iter().map(String::as_str).collect();
+    let has_shorter_prefix = keys
+        .iter()
+        .map(|k| {
+            k.char_indices()
+                .skip(1)
+                .any(|(i, _)| set.contains(&k[..i]))
+        })
+        .collect();
     let automaton = AhoCorasickBuilder::new()
         .match_kind(MatchKind::LeftmostLongest)
         .start_kind(StartKind::Both)
         .build(&keys)
         .map_err(|e| PackError::in_file(file, format!("cannot build the phrase automaton: {e}")))?;
-    Ok(Some(PhraseIndex { automaton, targets }))
+    Ok(Some(PhraseIndex {
+        automaton,
+        targets,
+        has_shorter_prefix,
+    }))
 }
 
-fn group_patterns(
-    patterns: Vec<(View, PatternMatcher, String)>,
-    file: &str,
-) -> Result<Vec<PatternGroup>, PackError> {
+fn group_patterns(patterns: Vec<(View, PatternMatcher)>) -> Vec<PatternGroup> {
     let mut groups: Vec<PatternGroup> = Vec::new();
-    let mut sources: Vec<Vec<String>> = Vec::new();
-    for (view, matcher, source) in patterns {
-        match groups.iter().position(|g| g.view == view) {
-            Some(i) => {
-                groups[i].matchers.push(matcher);
-                sources[i].push(source);
-            }
-            None => {
-                groups.push(PatternGroup {
-                    view,
-                    set: RegexSet::empty(),
-                    matchers: vec![matcher],
-                });
-                sources.push(vec![source]);
-            }
+    for (view, matcher) in patterns {
+        match groups.iter_mut().find(|g| g.view == view) {
+            Some(group) => group.matchers.push(matcher),
+            None => groups.push(PatternGroup {
+                view,
+                matchers: vec![matcher],
+            }),
         }
     }
-    for (group, sources) in groups.iter_mut().zip(sources) {
-        group.set = RegexSet::new(&sources)
-            .map_err(|e| PackError::in_file(file, format!("cannot build the pattern set: {e}")))?;
-    }
-    Ok(groups)
+    groups
 }

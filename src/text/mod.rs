@@ -14,6 +14,8 @@
 
 mod trad_simp;
 
+use std::borrow::Cow;
+
 pub use trad_simp::simplify;
 
 /// Which form of the message a rule is matched against.
@@ -25,31 +27,99 @@ pub enum View {
     Compact,
 }
 
-/// A normalised view of a text and, for each of its bytes, the byte range of the original
-/// character it came from.
-#[derive(Debug, Clone, Default)]
-pub struct Normalized {
-    text: String,
-    /// `origin[b]` is the original byte range of the character that produced byte `b`.
-    origin: Vec<(u32, u32)>,
+/// A normalised view of a text and, for each of its bytes, where in the original the character
+/// it came from starts.
+///
+/// Most Chinese messages need no folding at all (Han characters, Chinese punctuation, lower-case
+/// letters): their normal view borrows the original and maps offsets to themselves, without
+/// allocating.
+#[derive(Debug, Clone)]
+pub struct Normalized<'a> {
+    original: &'a str,
+    text: Cow<'a, str>,
+    /// `origin[b]`: the original byte offset of the character that produced byte `b`; `None`
+    /// when the view is the original itself.
+    origin: Option<Vec<u32>>,
 }
 
-impl Normalized {
+impl<'a> Normalized<'a> {
     /// Builds the normal (`compact == false`) or compact view of `original`.
-    pub fn new(original: &str, compact: bool) -> Normalized {
+    pub fn new(original: &'a str, compact: bool) -> Normalized<'a> {
+        let normal = Normalized::normal(original);
+        if compact {
+            normal.compact()
+        } else {
+            normal
+        }
+    }
+
+    /// The normal view: width, case and script folded, zero-width characters dropped.
+    pub fn normal(original: &'a str) -> Normalized<'a> {
+        let first_change = original.char_indices().find(|&(_, c)| match c {
+            'a'..='z' | '0'..='9' => false,
+            _ if c.is_ascii() => c.is_ascii_uppercase(),
+            _ => fold_normal(c) != Some(c),
+        });
+        let Some((unchanged, _)) = first_change else {
+            return Normalized {
+                original,
+                text: Cow::Borrowed(original),
+                origin: None,
+            };
+        };
         let mut text = String::with_capacity(original.len());
         let mut origin = Vec::with_capacity(original.len());
-        for (start, c) in original.char_indices() {
-            let Some(folded) = fold(c, compact) else {
+        text.push_str(&original[..unchanged]);
+        for (start, c) in original[..unchanged].char_indices() {
+            origin.extend(std::iter::repeat_n(start as u32, c.len_utf8()));
+        }
+        for (start, c) in original[unchanged..].char_indices() {
+            let start = (start + unchanged) as u32;
+            // Fast path: ASCII folds to ASCII, one byte each.
+            if c.is_ascii() {
+                text.push(c.to_ascii_lowercase());
+                origin.push(start);
+                continue;
+            }
+            let Some(folded) = fold_normal(c) else {
                 continue;
             };
-            let end = start + c.len_utf8();
             let before = text.len();
             text.push(folded);
-            let span = (start as u32, end as u32);
-            origin.extend(std::iter::repeat_n(span, text.len() - before));
+            origin.extend(std::iter::repeat_n(start, text.len() - before));
         }
-        Normalized { text, origin }
+        Normalized {
+            original,
+            text: Cow::Owned(text),
+            origin: Some(origin),
+        }
+    }
+
+    /// The compact view, derived from this normal view: separators dropped, numerals as digits.
+    pub fn compact(&self) -> Normalized<'a> {
+        let mut text = String::with_capacity(self.text.len());
+        let mut origin = Vec::with_capacity(self.text.len());
+        for (i, c) in self.text.char_indices() {
+            let c = if c.is_ascii_alphanumeric() {
+                c
+            } else if is_han(c) {
+                // Han characters are never separators; a few are numerals.
+                numeral_digit(c).unwrap_or(c)
+            } else if is_separator(c) {
+                continue;
+            } else {
+                numeral_digit(c).unwrap_or(c)
+            };
+            let source = self.origin.as_ref().map_or(i as u32, |o| o[i]);
+            let before = text.len();
+            text.push(c);
+            origin.extend(std::iter::repeat_n(source, text.len() - before));
+        }
+        Normalized {
+            original: self.original,
+            text: Cow::Owned(text),
+            origin: Some(origin),
+        }
     }
 
     /// The normalised text.
@@ -59,16 +129,25 @@ impl Normalized {
 
     /// Maps a non-empty byte range of the normalised text to the byte range of the original.
     pub fn to_original(&self, start: usize, end: usize) -> (usize, usize) {
-        debug_assert!(start < end && end <= self.origin.len());
-        (
-            self.origin[start].0 as usize,
-            self.origin[end - 1].1 as usize,
-        )
+        debug_assert!(start < end && end <= self.text.len());
+        let Some(origin) = &self.origin else {
+            return (start, end);
+        };
+        let last = origin[end - 1] as usize;
+        let last_len = self.original[last..].chars().next().map_or(1, char::len_utf8);
+        (origin[start] as usize, last + last_len)
     }
 }
 
-/// The character a view holds for `c`, or `None` when the view drops it.
-fn fold(c: char, compact: bool) -> Option<char> {
+/// The character the normal view holds for a non-ASCII `c`, or `None` when it drops it.
+fn fold_normal(c: char) -> Option<char> {
+    // Fast path for the bulk of Chinese text.
+    if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+        return Some(simplify(c));
+    }
+    if ('\u{3001}'..='\u{303F}').contains(&c) {
+        return Some(c);
+    }
     if is_zero_width(c) {
         return None;
     }
@@ -85,21 +164,15 @@ fn fold(c: char, compact: bool) -> Option<char> {
     } else {
         simplify(c)
     };
-    if !compact {
-        return Some(c);
-    }
-    if let Some(digit) = numeral_digit(c) {
-        return Some(digit);
-    }
-    if is_separator(c) {
-        return None;
-    }
     Some(c)
 }
 
-/// Full-width ASCII (U+FF01–FF5E) to ASCII, the ideographic space to a space.
+/// Full-width ASCII (U+FF01–FF5E) to ASCII, the ideographic space to a space — except the
+/// full-width punctuation of ordinary Chinese writing (，！？：；（）), which stays as typed so
+/// that most Chinese messages need no folding at all.
 pub fn fold_width(c: char) -> char {
     match c {
+        '，' | '！' | '？' | '：' | '；' | '（' | '）' => c,
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
         '\u{3000}' => ' ',
         _ => c,
@@ -139,7 +212,10 @@ pub fn is_separator(c: char) -> bool {
         | '\u{3000}'..='\u{303F}'   // CJK punctuation
         | '\u{30FB}'                // katakana middle dot
         | '\u{FE10}'..='\u{FE6F}'   // vertical and small forms
-        | '\u{FF61}'..='\u{FF65}'   // half-width CJK punctuation
+        | '\u{FF01}'..='\u{FF0F}'   // full-width punctuation and symbols
+        | '\u{FF1A}'..='\u{FF20}'
+        | '\u{FF3B}'..='\u{FF40}'
+        | '\u{FF5B}'..='\u{FF65}'   // … and half-width CJK punctuation
         | '\u{00A0}'..='\u{00BF}'   // Latin-1 punctuation and symbols
         | '\u{00D7}' | '\u{00F7}'
         | '\u{1F000}'..='\u{1FAFF}' // emoji and pictographs
@@ -165,6 +241,12 @@ pub struct Offset {
 }
 
 impl OffsetResolver {
+    pub fn with_capacity(n: usize) -> OffsetResolver {
+        OffsetResolver {
+            wanted: Vec::with_capacity(n),
+        }
+    }
+
     pub fn want(&mut self, byte: usize) {
         self.wanted.push(byte);
     }
@@ -221,6 +303,7 @@ mod tests {
     #[test]
     fn compact_view_drops_separators_and_reads_numerals() {
         let n = Normalized::new("加 微-信：一三八 ❤ 1234", true);
+        assert!(n.origin.is_some());
         assert_eq!(n.as_str(), "加微信1381234");
         // 微 starts at byte 4 of the original, 信 ends at byte 11.
         let start = n.as_str().find("微信").unwrap();
@@ -236,6 +319,13 @@ mod tests {
         let resolved = r.resolve(text);
         assert_eq!(resolved[0], Offset { byte: 4, char: 1, utf16: 2 });
         assert_eq!(resolved[1], Offset { byte: 10, char: 3, utf16: 4 });
+    }
+
+    #[test]
+    fn plain_chinese_needs_no_copy() {
+        let n = Normalized::normal("亲，这款有货的！请问要什么颜色？");
+        assert!(matches!(n.text, Cow::Borrowed(_)) && n.origin.is_none());
+        assert_eq!(n.to_original(3, 9), (3, 9));
     }
 
     #[test]

@@ -52,10 +52,32 @@ const PAIRS: &str = "\
 臺台 檯台 颱台 週周 彆别 著着 準准 鹹咸 於于 乾干 幹干 穀谷 鬍胡 剋克 鬨哄 捨舍 嚮向 瞭了 餵喂 絨绒 \
 碼码 繫系 贖赎 郵邮 遞递 盃杯 淚泪 嘴嘴 撥拨 攤摊 驅驱 嚨咙 嗓嗓 飆飙 瀏浏 覽览 帳账 戶户 佈布 佔占";
 
-/// The table, sorted by traditional character, built on first use.
-fn table() -> &'static [(char, char)] {
-    static TABLE: OnceLock<Vec<(char, char)>> = OnceLock::new();
+const BLOCK_START: u32 = 0x4E00;
+const BLOCK_LEN: usize = 0x9FFF - 0x4E00 + 1;
+
+/// The table sorted by traditional character, and a bitmap of the block marking the characters
+/// it holds: most Han characters are not in it, and one bit test settles that.
+struct Table {
+    pairs: Vec<(char, char)>,
+    listed: Vec<u64>,
+}
+
+fn table() -> &'static Table {
+    static TABLE: OnceLock<Table> = OnceLock::new();
     TABLE.get_or_init(|| {
+        let pairs = pairs();
+        let mut listed = vec![0u64; BLOCK_LEN.div_ceil(64)];
+        for (t, _) in &pairs {
+            let i = (*t as u32 - BLOCK_START) as usize;
+            listed[i / 64] |= 1 << (i % 64);
+        }
+        Table { pairs, listed }
+    })
+}
+
+/// The pairs, sorted by traditional character.
+fn pairs() -> Vec<(char, char)> {
+    {
         let mut pairs: Vec<(char, char)> = PAIRS
             .split_whitespace()
             .filter_map(|pair| {
@@ -67,7 +89,7 @@ fn table() -> &'static [(char, char)] {
         pairs.sort_unstable();
         pairs.dedup_by_key(|p| p.0);
         pairs
-    })
+    }
 }
 
 /// The simplified form of `c`, or `c` itself.
@@ -77,8 +99,12 @@ pub fn simplify(c: char) -> char {
         return c;
     }
     let table = table();
-    match table.binary_search_by_key(&c, |p| p.0) {
-        Ok(i) => table[i].1,
+    let i = (c as u32 - BLOCK_START) as usize;
+    if table.listed[i / 64] & (1 << (i % 64)) == 0 {
+        return c;
+    }
+    match table.pairs.binary_search_by_key(&c, |p| p.0) {
+        Ok(i) => table.pairs[i].1,
         Err(_) => c,
     }
 }
