@@ -46,7 +46,7 @@ fn corpus(n: usize) -> Vec<String> {
             let first = &texts[(next() % texts.len() as u64) as usize];
             let latin = first.is_ascii();
             message.push_str(first);
-            let target = 45 + (next() % 30) as usize;
+            let target = 38 + (next() % 30) as usize;
             while message.chars().count() < target {
                 let t = &texts[(next() % texts.len() as u64) as usize];
                 if t.is_ascii() == latin {

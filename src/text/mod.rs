@@ -100,7 +100,8 @@ impl<'a> Normalized<'a> {
         let mut text = String::with_capacity(self.text.len());
         let mut origin = Vec::with_capacity(self.text.len());
         for (i, c) in self.text.char_indices() {
-            let c = if c.is_ascii_alphanumeric() {
+            let source = self.origin.as_ref().map_or(i as u32, |o| o[i]);
+            let kept = if c.is_ascii_alphanumeric() {
                 c
             } else if is_han(c) {
                 // Han characters are never separators; a few are numerals.
@@ -110,10 +111,13 @@ impl<'a> Normalized<'a> {
             } else {
                 numeral_digit(c).unwrap_or(c)
             };
-            let source = self.origin.as_ref().map_or(i as u32, |o| o[i]);
-            let before = text.len();
-            text.push(c);
-            origin.extend(std::iter::repeat_n(source, text.len() - before));
+            let len = kept.len_utf8();
+            if kept == c {
+                text.push_str(&self.text[i..i + len]);
+            } else {
+                text.push(kept);
+            }
+            origin.extend_from_slice(&[source; 4][..len]);
         }
         Normalized {
             original: self.original,
