@@ -10,6 +10,8 @@ pub mod defaults;
 pub mod error;
 pub mod pack;
 pub mod text;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
 
 use serde::{Deserialize, Serialize};
 

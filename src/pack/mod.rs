@@ -180,7 +180,18 @@ impl Pack {
             let file: PackFile = toml::from_str(text).map_err(|e| toml_error(name, text, &e))?;
             parsed.push((name, text, file));
         }
-        compile(parsed)
+        compile(parsed.iter().map(|(n, t, f)| (*n, *t, f)).collect())
+    }
+
+    /// Compiles a pack from files already parsed (from JavaScript objects, say). Errors name the
+    /// file, rule and field, but no line.
+    pub fn from_parsed(files: Vec<(String, PackFile)>) -> Result<Pack, PackError> {
+        compile(
+            files
+                .iter()
+                .map(|(name, file)| (name.as_str(), "", file))
+                .collect(),
+        )
     }
 
     /// Loads a pack from a directory of `.toml` files, or from a single `.toml` file.
@@ -312,7 +323,7 @@ struct Builder {
     patterns: Vec<(View, PatternMatcher)>,
 }
 
-fn compile(files: Vec<(&str, &str, PackFile)>) -> Result<Pack, PackError> {
+fn compile(files: Vec<(&str, &str, &PackFile)>) -> Result<Pack, PackError> {
     let mut header = None;
     for (name, _, file) in &files {
         if let Some(h) = &file.pack {

@@ -1,0 +1,444 @@
+//! The JavaScript binding: a `Checker` class for browsers, workers and Node.
+//!
+//! This layer only translates. Offsets become UTF-16 code units (`start`/`end`), so that
+//! `text.slice(hint.start, hint.end)` is exactly the flagged characters, emoji included; char
+//! offsets stay available as `start_char`/`end_char`. Errors become JavaScript `Error`s carrying
+//! the native message (file, rule and field for packs). See `www/zhijian.d.ts` for the types.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Once};
+
+use js_sys::{Array, Object, Reflect};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::pack::format::PackFile;
+use crate::{CategoryScore, Language, Pack, Report, Severity};
+
+// The types of what crosses the boundary. tests/js/api.test.mjs checks real results against
+// these declarations, key by key, so they stay true to the runtime shape.
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+export type Language = "zh" | "en";
+export type Severity = "fatal" | "major" | "minor" | "hint";
+
+export interface Report {
+  language: Language;
+  score: number;
+  politeness: number;
+  fatal: boolean;
+  hints: Hint[];
+  markers: Marker[];
+  categories: Record<string, CategoryScore>;
+  strategies: string[];
+}
+
+export interface Hint {
+  rule: string;
+  category: string;
+  severity: Severity;
+  message: string;
+  suggestions: string[];
+  start: number;
+  end: number;
+  start_char: number;
+  end_char: number;
+  text: string;
+  points: number;
+}
+
+export interface Marker {
+  rule: string;
+  category: string;
+  strategy: string | null;
+  points: number;
+  start: number;
+  end: number;
+  start_char: number;
+  end_char: number;
+  text: string;
+}
+
+export interface CategoryScore {
+  hits: number;
+  deducted: number;
+  credited: number;
+}
+
+export interface RuleInfo {
+  id: string;
+  pack: string;
+  language: Language;
+  kind: "phrase" | "substitution" | "pattern" | "metric" | "marker";
+  category: string;
+  severity: Severity;
+  points: number;
+  strategy: string | null;
+  message_zh: string;
+  message_en: string;
+  enabled: boolean;
+}
+
+export interface PackInfo {
+  id: string;
+  language: Language;
+  version: string;
+  name: string;
+  rules: number;
+}
+
+export interface VersionInfo {
+  engine: string;
+  packs: PackInfo[];
+}
+
+export type PackSource = string | { files: Record<string, string> } | object;
+
+export interface CheckerOptions {
+  packs?: PackSource[];
+  defaults?: boolean;
+  language?: "auto" | Language;
+  locale?: Language;
+  disable?: string[];
+  severity?: Record<string, Severity>;
+}
+"#;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = console, js_name = error)]
+    fn console_error(message: &str);
+}
+
+/// Nothing here should panic on any input; if a bug does, say so readably before the module dies.
+fn install_panic_hook() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        std::panic::set_hook(Box::new(|info| {
+            console_error(&format!("zhijian: internal error (please report): {info}"));
+        }));
+    });
+}
+
+/// Checks chat messages in the page, a worker or Node; nothing leaves the machine.
+#[wasm_bindgen]
+pub struct Checker {
+    inner: crate::Checker,
+}
+
+fn get(object: &JsValue, key: &str) -> Result<JsValue, JsError> {
+    if object.is_undefined() || object.is_null() {
+        return Ok(JsValue::UNDEFINED);
+    }
+    Reflect::get(object, &JsValue::from_str(key)).map_err(|_| JsError::new("options must be an object"))
+}
+
+fn language_option(value: &JsValue, name: &str, auto: bool) -> Result<Option<Language>, JsError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    let text = value
+        .as_string()
+        .ok_or_else(|| JsError::new(&format!("{name} must be a string")))?;
+    if auto && text == "auto" {
+        return Ok(None);
+    }
+    Language::parse(&text)
+        .map(Some)
+        .ok_or_else(|| JsError::new(&format!("{name}: unknown language {text:?} (zh or en)")))
+}
+
+/// A pack given from JavaScript: TOML text, `{ files: { name: text } }`, or a parsed object.
+fn pack_from_js(value: &JsValue, index: usize) -> Result<Pack, JsError> {
+    let error = |e: crate::PackError| JsError::new(&e.to_string());
+    if let Some(text) = value.as_string() {
+        return Pack::from_sources(&[(format!("packs[{index}]"), text)]).map_err(error);
+    }
+    let files = get(value, "files")?;
+    if files.is_object() {
+        let mut sources = Vec::new();
+        for entry in Object::entries(&Object::from(files)).iter() {
+            let pair = Array::from(&entry);
+            let name = pair.get(0).as_string().unwrap_or_default();
+            let text = pair
+                .get(1)
+                .as_string()
+                .ok_or_else(|| JsError::new(&format!("packs[{index}].files[{name:?}] must be TOML text")))?;
+            sources.push((name, text));
+        }
+        return Pack::from_sources(&sources).map_err(error);
+    }
+    let parsed: PackFile = serde_wasm_bindgen::from_value(value.clone())
+        .map_err(|e| JsError::new(&format!("packs[{index}]: {e}")))?;
+    Pack::from_parsed(vec![(format!("packs[{index}]"), parsed)]).map_err(error)
+}
+
+#[wasm_bindgen]
+impl Checker {
+    /// `new Checker(options?)`: the built-in packs, or custom packs (each replacing the built-in
+    /// pack of its language), with rules switched off or re-graded.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "CheckerOptions")] options: Option<JsValue>,
+    ) -> Result<Checker, JsError> {
+        install_panic_hook();
+        let options = options.unwrap_or(JsValue::UNDEFINED);
+        let with_defaults = get(&options, "defaults")?.as_bool().unwrap_or(true);
+        let mut packs = if with_defaults {
+            crate::defaults::packs().map_err(|e| JsError::new(&e.to_string()))?
+        } else {
+            Vec::new()
+        };
+        let custom = get(&options, "packs")?;
+        if !custom.is_undefined() && !custom.is_null() {
+            if !Array::is_array(&custom) {
+                return Err(JsError::new("packs must be an array"));
+            }
+            for (i, value) in Array::from(&custom).iter().enumerate() {
+                let pack = pack_from_js(&value, i)?;
+                packs.retain(|p| p.language() != pack.language());
+                packs.push(pack);
+            }
+        }
+        if packs.is_empty() {
+            return Err(JsError::new("no rule packs: give packs, or leave defaults on"));
+        }
+        let mut inner = crate::Checker::new(packs);
+        inner.set_language(language_option(&get(&options, "language")?, "language", true)?);
+        inner.set_locale(language_option(&get(&options, "locale")?, "locale", false)?);
+
+        let disable = get(&options, "disable")?;
+        if Array::is_array(&disable) {
+            for id in Array::from(&disable).iter() {
+                let id = id.as_string().unwrap_or_default();
+                let found = inner.packs_mut().iter_mut().any(|p| p.set_enabled(&id, false));
+                if !found {
+                    return Err(JsError::new(&format!("disable: no rule {id:?}")));
+                }
+            }
+        }
+        let severity = get(&options, "severity")?;
+        if severity.is_object() {
+            for entry in Object::entries(&Object::from(severity)).iter() {
+                let pair = Array::from(&entry);
+                let id = pair.get(0).as_string().unwrap_or_default();
+                let level = pair.get(1).as_string().unwrap_or_default();
+                let level = Severity::parse(&level).ok_or_else(|| {
+                    JsError::new(&format!("severity[{id:?}]: {level:?} is not fatal, major, minor or hint"))
+                })?;
+                let found = inner.packs_mut().iter_mut().any(|p| p.set_severity(&id, level));
+                if !found {
+                    return Err(JsError::new(&format!("severity: no rule {id:?}")));
+                }
+            }
+        }
+        Ok(Checker { inner })
+    }
+
+    /// Checks one message. Lone surrogates in `text` arrive as U+FFFD, one code unit each, so
+    /// offsets still match the string the caller holds.
+    #[wasm_bindgen(unchecked_return_type = "Report")]
+    pub fn check(&self, text: &str) -> Result<JsValue, JsError> {
+        to_js(&JsReport::from(&self.inner.check(text)))
+    }
+
+    /// The loaded rules, for settings screens.
+    #[wasm_bindgen(unchecked_return_type = "RuleInfo[]")]
+    pub fn rules(&self) -> Result<JsValue, JsError> {
+        let rules: Vec<JsRule> = self
+            .inner
+            .packs()
+            .iter()
+            .flat_map(|p| p.rules().iter().map(move |r| JsRule::new(p, r)))
+            .collect();
+        to_js(&rules)
+    }
+
+    /// The engine's and the packs' versions.
+    #[wasm_bindgen(unchecked_return_type = "VersionInfo")]
+    pub fn version(&self) -> Result<JsValue, JsError> {
+        #[derive(Serialize)]
+        struct Version<'a> {
+            engine: &'a str,
+            packs: Vec<&'a crate::PackInfo>,
+        }
+        to_js(&Version {
+            engine: env!("CARGO_PKG_VERSION"),
+            packs: self.inner.packs().iter().map(Pack::info).collect(),
+        })
+    }
+}
+
+/// `applySuggestion(text, hint, index = 0)`: the text with the hint's characters replaced by its
+/// suggestion `index`, using the hint's UTF-16 offsets.
+#[wasm_bindgen(js_name = applySuggestion)]
+pub fn apply_suggestion(
+    text: &str,
+    #[wasm_bindgen(unchecked_param_type = "Hint")] hint: JsValue,
+    index: Option<u32>,
+) -> Result<String, JsError> {
+    let number = |key: &str| -> Result<usize, JsError> {
+        get(&hint, key)?
+            .as_f64()
+            .filter(|n| *n >= 0.0 && n.fract() == 0.0)
+            .map(|n| n as usize)
+            .ok_or_else(|| JsError::new(&format!("hint.{key} must be a whole number")))
+    };
+    let (start, end) = (number("start")?, number("end")?);
+    let suggestions = get(&hint, "suggestions")?;
+    let index = index.unwrap_or(0);
+    let replacement = Array::is_array(&suggestions)
+        .then(|| Array::from(&suggestions).get(index).as_string())
+        .flatten()
+        .ok_or_else(|| JsError::new(&format!("the hint has no suggestion {index}")))?;
+    // UTF-16 offsets to byte offsets.
+    let (mut units, mut byte_start, mut byte_end) = (0, None, None);
+    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), '\0'))) {
+        if units == start {
+            byte_start = Some(i);
+        }
+        if units == end {
+            byte_end = Some(i);
+            break;
+        }
+        units += c.len_utf16();
+    }
+    match (byte_start, byte_end) {
+        (Some(s), Some(e)) if s <= e => Ok([&text[..s], &replacement, &text[e..]].concat()),
+        _ => Err(JsError::new("the hint's offsets do not fit this text")),
+    }
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::new()
+            .serialize_maps_as_objects(true)
+            .serialize_missing_as_null(true))
+        .map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// The report as JavaScript sees it: offsets in UTF-16 code units.
+#[derive(Serialize)]
+struct JsReport<'a> {
+    language: Language,
+    score: u32,
+    politeness: f64,
+    fatal: bool,
+    hints: Vec<JsHint<'a>>,
+    markers: Vec<JsMarker<'a>>,
+    categories: &'a BTreeMap<Arc<str>, CategoryScore>,
+    strategies: &'a [Arc<str>],
+}
+
+#[derive(Serialize)]
+struct JsHint<'a> {
+    rule: &'a str,
+    category: &'a str,
+    severity: Severity,
+    message: &'a str,
+    suggestions: &'a [String],
+    start: usize,
+    end: usize,
+    start_char: usize,
+    end_char: usize,
+    text: &'a str,
+    points: u32,
+}
+
+#[derive(Serialize)]
+struct JsMarker<'a> {
+    rule: &'a str,
+    category: &'a str,
+    strategy: Option<&'a str>,
+    points: u32,
+    start: usize,
+    end: usize,
+    start_char: usize,
+    end_char: usize,
+    text: &'a str,
+}
+
+impl<'a> From<&'a Report> for JsReport<'a> {
+    fn from(r: &'a Report) -> JsReport<'a> {
+        JsReport {
+            language: r.language,
+            score: r.score,
+            politeness: r.politeness,
+            fatal: r.fatal,
+            hints: r
+                .hints
+                .iter()
+                .map(|h| JsHint {
+                    rule: &h.rule,
+                    category: &h.category,
+                    severity: h.severity,
+                    message: &h.message,
+                    suggestions: &h.suggestions,
+                    start: h.span.start_utf16,
+                    end: h.span.end_utf16,
+                    start_char: h.span.start,
+                    end_char: h.span.end,
+                    text: &h.text,
+                    points: h.points,
+                })
+                .collect(),
+            markers: r
+                .markers
+                .iter()
+                .map(|m| JsMarker {
+                    rule: &m.rule,
+                    category: &m.category,
+                    strategy: m.strategy.as_deref(),
+                    points: m.points,
+                    start: m.span.start_utf16,
+                    end: m.span.end_utf16,
+                    start_char: m.span.start,
+                    end_char: m.span.end,
+                    text: &m.text,
+                })
+                .collect(),
+            categories: &r.categories,
+            strategies: &r.strategies,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsRule<'a> {
+    id: &'a str,
+    pack: &'a str,
+    language: Language,
+    kind: &'static str,
+    category: &'a str,
+    severity: Severity,
+    points: u32,
+    strategy: Option<&'a str>,
+    message_zh: &'a str,
+    message_en: &'a str,
+    enabled: bool,
+}
+
+impl<'a> JsRule<'a> {
+    fn new(pack: &'a Pack, r: &'a crate::Rule) -> JsRule<'a> {
+        use crate::pack::format::Kind;
+        JsRule {
+            id: &r.id,
+            pack: &pack.info().id,
+            language: pack.language(),
+            kind: match r.kind {
+                Kind::Phrase => "phrase",
+                Kind::Substitution => "substitution",
+                Kind::Pattern => "pattern",
+                Kind::Metric => "metric",
+                Kind::Marker => "marker",
+            },
+            category: &r.category,
+            severity: r.severity,
+            points: r.points,
+            strategy: r.strategy.as_deref(),
+            message_zh: &r.message.zh,
+            message_en: &r.message.en,
+            enabled: r.enabled,
+        }
+    }
+}
