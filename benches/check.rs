@@ -87,6 +87,10 @@ fn main() {
     let rules: usize = checker.packs().iter().map(|p| p.rules().len()).sum();
 
     let messages = corpus(6000);
+    // The same corpus for the WebAssembly benchmarks (benches/wasm.mjs).
+    let corpus_file = concat!(env!("CARGO_MANIFEST_DIR"), "/target/bench-corpus.txt");
+    let lines: String = messages.iter().map(|m| format!("{}\n", m.replace('\n', " "))).collect();
+    std::fs::write(corpus_file, lines).expect("write target/bench-corpus.txt");
     // `--once`: one pass over the corpus and nothing else, for instruction counting under
     // `valgrind --tool=callgrind`, which is repeatable where wall-clock time on a shared machine
     // is not.

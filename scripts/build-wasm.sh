@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 
 build() { # target out-dir
-  CARGO_PROFILE_RELEASE_OPT_LEVEL=z CARGO_PROFILE_RELEASE_PANIC=abort \
+  CARGO_PROFILE_RELEASE_OPT_LEVEL=${WASM_OPT_LEVEL:-3} CARGO_PROFILE_RELEASE_PANIC=abort \
     wasm-pack --quiet build --release --target "$1" --out-dir "$2" --out-name zhijian \
     -- --no-default-features
   # The features current rustc emits; without them wasm-opt refuses or miscompiles.

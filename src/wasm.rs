@@ -239,7 +239,9 @@ impl Checker {
     /// offsets still match the string the caller holds.
     #[wasm_bindgen(unchecked_return_type = "Report")]
     pub fn check(&self, text: &str) -> Result<JsValue, JsError> {
-        to_js(&JsReport::from(&self.inner.check(text)))
+        let json = serde_json::to_string(&JsReport::from(&self.inner.check(text)))
+            .map_err(|e| JsError::new(&e.to_string()))?;
+        js_sys::JSON::parse(&json).map_err(|_| JsError::new("the report is not valid JSON"))
     }
 
     /// The loaded rules, for settings screens.

@@ -1,0 +1,103 @@
+// The WebAssembly side of the benchmark: start-up (instantiation + first check) and per-message
+// latency from JavaScript, string crossing included, in Node and in headless Chromium, on the
+// corpus of the native benchmark (target/bench-corpus.txt, written by `cargo bench --bench check`).
+// Run after scripts/build-wasm.sh:  node benches/wasm.mjs
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const corpus = readFileSync(join(root, 'target/bench-corpus.txt'), 'utf8').split('\n').filter(Boolean);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.round((xs.length - 1) * p))];
+
+// Start-up in a fresh Node process each time: require the module (which instantiates the
+// WebAssembly), build a Checker with both default packs, check one message.
+const startupScript = `
+const t0 = performance.now();
+const { Checker } = require(${JSON.stringify(join(root, 'pkg/node/zhijian.js'))});
+const t1 = performance.now();
+const c = new Checker();
+const t2 = performance.now();
+c.check('亲，这个我不知道哦');
+const t3 = performance.now();
+console.log(JSON.stringify([t1 - t0, t2 - t1, t3 - t2, t3 - t0]));`;
+const runs = Array.from({ length: 15 }, () => JSON.parse(execFileSync(process.execPath, ['-e', startupScript]).toString()));
+const col = (i) => runs.map((r) => r[i]);
+console.log(`node start-up (median of ${runs.length} fresh processes): instantiate ${median(col(0)).toFixed(1)} ms, ` +
+  `new Checker() ${median(col(1)).toFixed(1)} ms, first check ${median(col(2)).toFixed(2)} ms, total ${median(col(3)).toFixed(1)} ms`);
+
+function latencyLoop(Checker, messages) {
+  const checker = new Checker();
+  for (const m of messages) checker.check(m); // warm up
+  const times = [];
+  for (let pass = 0; pass < 3; pass++) {
+    for (const m of messages) {
+      const t = performance.now();
+      checker.check(m);
+      times.push(performance.now() - t);
+    }
+  }
+  const t = performance.now();
+  for (const m of messages) checker.check(m);
+  const batch = performance.now() - t;
+  return { times, batch };
+}
+
+const { createRequire } = await import('node:module');
+const { Checker } = createRequire(import.meta.url)(join(root, 'pkg/node/zhijian.js'));
+const node = latencyLoop(Checker, corpus);
+const report = (where, { times, batch }) => console.log(
+  `${where} check from JS (${corpus.length} messages, mean ${(corpus.join('').length / corpus.length).toFixed(1)} UTF-16 units): ` +
+  `median ${(median(times) * 1000).toFixed(1)} µs, p99 ${(pct(times, 0.99) * 1000).toFixed(1)} µs, ` +
+  `batch ${(batch * 1000 / corpus.length).toFixed(1)} µs/message`);
+report('node', node);
+
+// The same loop in headless Chromium, from a page served on localhost. performance.now() is
+// coarsened in browsers (5 µs steps without cross-origin isolation), so the page is served
+// cross-origin isolated to get fine timers.
+const types = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };
+const server = createServer((req, res) => {
+  const path = req.url === '/' ? null : join(root, decodeURIComponent(req.url.split('?')[0]));
+  const headers = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+  if (!path) {
+    res.writeHead(200, { ...headers, 'Content-Type': 'text/html' });
+    res.end('<!doctype html><meta charset="utf-8"><title>bench</title>');
+    return;
+  }
+  try {
+    const body = readFileSync(path);
+    res.writeHead(200, { ...headers, 'Content-Type': types[extname(path)] ?? 'application/octet-stream' });
+    res.end(body);
+  } catch {
+    res.writeHead(404).end();
+  }
+});
+await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+const url = `http://127.0.0.1:${server.address().port}/`;
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+});
+try {
+  const page = await browser.newPage();
+  await page.goto(url);
+  const result = await page.evaluate(async ({ messages, loop }) => {
+    const t0 = performance.now();
+    const mod = await import('/pkg/web/zhijian.js');
+    await mod.default();
+    const c = new mod.Checker();
+    c.check('亲，这个我不知道哦');
+    const startup = performance.now() - t0;
+    const { times, batch } = new Function('return ' + loop)()(mod.Checker, messages);
+    return { startup, times, batch, isolated: self.crossOriginIsolated };
+  }, { messages: corpus, loop: latencyLoop.toString() });
+  console.log(`chromium start-up (fetch + compile + instantiate + new Checker() + first check): ${result.startup.toFixed(1)} ms; cross-origin isolated: ${result.isolated}`);
+  report('chromium', result);
+} finally {
+  await browser.close();
+  server.close();
+}
