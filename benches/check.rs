@@ -16,14 +16,27 @@ use zhijian::Checker;
 fn sources() -> Vec<String> {
     let root = env!("CARGO_MANIFEST_DIR");
     let mut texts = Vec::new();
-    for file in ["tests/corpus/acceptable-zh.txt", "tests/corpus/acceptable-en.txt", "tests/golden/mixed.txt"] {
+    for file in [
+        "tests/corpus/acceptable-zh.txt",
+        "tests/corpus/acceptable-en.txt",
+        "tests/golden/mixed.txt",
+    ] {
         let text = std::fs::read_to_string(format!("{root}/{file}")).expect("read corpus");
-        texts.extend(text.lines().filter(|l| !l.trim().is_empty()).map(String::from));
+        texts.extend(
+            text.lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(String::from),
+        );
     }
     let checker = Checker::with_default_packs().expect("default packs");
     for pack in checker.packs() {
         for rule in pack.rules() {
-            texts.extend(rule.hits.iter().filter_map(|h| parse_marked(&h.text)).map(|p| p.0));
+            texts.extend(
+                rule.hits
+                    .iter()
+                    .filter_map(|h| parse_marked(&h.text))
+                    .map(|p| p.0),
+            );
             texts.extend(rule.clean.iter().cloned());
         }
     }
@@ -65,9 +78,19 @@ fn all_phrases() -> Vec<String> {
     for (_, files) in zhijian::defaults::sources() {
         for (_, text) in files.iter() {
             let table: toml::Table = toml::from_str(text).expect("pack parses");
-            for rule in table.get("rule").and_then(|r| r.as_array()).into_iter().flatten() {
+            for rule in table
+                .get("rule")
+                .and_then(|r| r.as_array())
+                .into_iter()
+                .flatten()
+            {
                 let list = rule.get("phrases").and_then(|p| p.as_array());
-                phrases.extend(list.into_iter().flatten().filter_map(|p| p.as_str()).map(String::from));
+                phrases.extend(
+                    list.into_iter()
+                        .flatten()
+                        .filter_map(|p| p.as_str())
+                        .map(String::from),
+                );
                 let replace = rule.get("replace").and_then(|r| r.as_table());
                 phrases.extend(replace.into_iter().flat_map(|t| t.keys().cloned()));
             }
@@ -89,7 +112,10 @@ fn main() {
     let messages = corpus(6000);
     // The same corpus for the WebAssembly benchmarks (benches/wasm.mjs).
     let corpus_file = concat!(env!("CARGO_MANIFEST_DIR"), "/target/bench-corpus.txt");
-    let lines: String = messages.iter().map(|m| format!("{}\n", m.replace('\n', " "))).collect();
+    let lines: String = messages
+        .iter()
+        .map(|m| format!("{}\n", m.replace('\n', " ")))
+        .collect();
     std::fs::write(corpus_file, lines).expect("write target/bench-corpus.txt");
     // `--once`: one pass over the corpus and nothing else, for instruction counting under
     // `valgrind --tool=callgrind`, which is repeatable where wall-clock time on a shared machine
@@ -111,7 +137,10 @@ fn main() {
         han,
         messages.len() - han
     );
-    println!("compile both default packs ({rules} rules): {:.2} ms", compile.as_secs_f64() * 1e3);
+    println!(
+        "compile both default packs ({rules} rules): {:.2} ms",
+        compile.as_secs_f64() * 1e3
+    );
 
     // Warm up, then time every message separately over several passes.
     for m in &messages {

@@ -99,11 +99,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = args
         .first()
         .ok_or("usage: fit_politeness CORPUS.csv [--write PACK.toml]")?;
-    let write = args.iter().position(|a| a == "--write").and_then(|i| args.get(i + 1));
+    let write = args
+        .iter()
+        .position(|a| a == "--write")
+        .and_then(|i| args.get(i + 1));
 
     let rows = parse_csv(&std::fs::read_to_string(path)?);
     let header = rows.first().ok_or("empty corpus")?;
-    let col = |name: &str| header.iter().position(|h| h == name).ok_or(format!("no column {name}"));
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .ok_or(format!("no column {name}"))
+    };
     let (text_col, score_col) = (col("Request")?, col("Normalized Score")?);
     let mut data: Vec<(String, f64)> = rows[1..]
         .iter()
@@ -132,14 +140,29 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     checker.set_language(Some(Language::En));
     let found: Vec<Vec<String>> = data
         .iter()
-        .map(|(t, _)| checker.check(t).strategies.iter().map(|s| s.to_string()).collect())
+        .map(|(t, _)| {
+            checker
+                .check(t)
+                .strategies
+                .iter()
+                .map(|s| s.to_string())
+                .collect()
+        })
         .collect();
     let names: Vec<String> = fitted.into_iter().collect();
     let x: Vec<Vec<f64>> = found
         .iter()
-        .map(|s| names.iter().map(|n| f64::from(u8::from(s.contains(n)))).collect())
+        .map(|s| {
+            names
+                .iter()
+                .map(|n| f64::from(u8::from(s.contains(n))))
+                .collect()
+        })
         .collect();
-    let y: Vec<f64> = data.iter().map(|d| f64::from(u8::from(d.1 >= q3))).collect();
+    let y: Vec<f64> = data
+        .iter()
+        .map(|d| f64::from(u8::from(d.1 >= q3)))
+        .collect();
 
     // A fixed shuffle (xorshift) so that the folds, and the figure, are reproducible.
     let mut order: Vec<usize> = (0..x.len()).collect();
@@ -166,7 +189,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         fold_accuracy.push(accuracy(b, &w, &vx, &vy));
     }
     let mean = fold_accuracy.iter().sum::<f64>() / FOLDS as f64;
-    let sd = (fold_accuracy.iter().map(|a| (a - mean).powi(2)).sum::<f64>() / FOLDS as f64).sqrt();
+    let sd = (fold_accuracy
+        .iter()
+        .map(|a| (a - mean).powi(2))
+        .sum::<f64>()
+        / FOLDS as f64)
+        .sqrt();
     let polite = y.iter().filter(|v| **v > 0.5).count();
     eprintln!(
         "{} requests ({} polite, {} impolite), {} strategies; {FOLDS}-fold CV accuracy {:.1}% ± {:.1}",
@@ -208,7 +236,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     print!("{table}");
     if write.is_some() {
         let text = std::fs::read_to_string(pack_file)?;
-        let kept = text.split("[pack.politeness]").next().unwrap_or(&text).trim_end();
+        let kept = text
+            .split("[pack.politeness]")
+            .next()
+            .unwrap_or(&text)
+            .trim_end();
         std::fs::write(pack_file, format!("{kept}\n\n{table}"))?;
         eprintln!("wrote {pack_file}");
     }

@@ -521,7 +521,13 @@ fn punctuation_marks(pack: &Pack, text: &str) -> Vec<(usize, char)> {
 }
 
 /// Metric rules measure the text as typed (`marks`: its punctuation, from [`punctuation_marks`]).
-fn measure(rule: &Rule, index: usize, text: &str, marks: &[(usize, char)], out: &mut Vec<Candidate>) {
+fn measure(
+    rule: &Rule,
+    index: usize,
+    text: &str,
+    marks: &[(usize, char)],
+    out: &mut Vec<Candidate>,
+) {
     let Some(metric) = &rule.metric else { return };
     match metric {
         MetricSpec::PunctuationRun { chars, min } => {
@@ -704,7 +710,12 @@ fn resolve_overlaps(pack: &Pack, mut candidates: Vec<Candidate>) -> Vec<Candidat
                 continue;
             }
             if furthest.rule == c.rule && c.start < furthest.end {
-                furthest.end = c.end;
+                // A substitution's wording replaces its own phrase only: keep the first match.
+                let own_wording =
+                    |c: &Candidate| matches!(c.suggestions, Suggestions::Replacement(_));
+                if !own_wording(furthest) && !own_wording(&c) {
+                    furthest.end = c.end;
+                }
                 continue;
             }
             reach[i].1 = kept.len();
@@ -738,7 +749,10 @@ fn build_report(pack: &Pack, text: &str, locale: Language, kept: Vec<Candidate>)
     // Points count once per rule and message, so repeating a word does not multiply the penalty.
     // Bookkeeping by rule and category index: a message has few matches, so small vectors beat
     // maps keyed by strings.
-    let marker_count = kept.iter().filter(|c| pack.rules[c.rule].is_marker()).count();
+    let marker_count = kept
+        .iter()
+        .filter(|c| pack.rules[c.rule].is_marker())
+        .count();
     let mut hints = Vec::with_capacity(kept.len() - marker_count);
     let mut markers = Vec::with_capacity(marker_count);
     let mut counted: Vec<usize> = Vec::with_capacity(kept.len());
@@ -811,7 +825,9 @@ fn build_report(pack: &Pack, text: &str, locale: Language, kept: Vec<Candidate>)
     let score = if fatal {
         0
     } else {
-        (100 + credited.min(pack.max_credit)).saturating_sub(deducted).min(100)
+        (100 + credited.min(pack.max_credit))
+            .saturating_sub(deducted)
+            .min(100)
     };
     let politeness = (1000.0 / (1.0 + (-z).exp())).round() / 10.0;
     let categories = per_category

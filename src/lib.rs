@@ -1,9 +1,91 @@
-//! zhijian (质检) checks customer-service chat replies: forbidden service phrases, rhetorical and
-//! accusing questions, bare imperatives, emotional punctuation, advertising-law terms, taking the
-//! customer off the platform, risky promises, personal data and insults — and credits courtesy.
-//! Every finding names the exact characters, the rule, why, and a better wording.
+//! zhijian (质检, "quality inspection") checks customer-service chat replies the way an
+//! e-commerce QA team does: forbidden service phrases and passing the buck, rhetorical and
+//! accusing questions, bare imperatives, emotional punctuation, curt brush-offs,
+//! advertising-law absolute terms, taking the customer off the platform, risky promises,
+//! personal data and insults — and it credits courtesy. Every finding names the exact
+//! characters, the rule, why, and a better wording. Chinese first, English second.
 //!
-//! (Crate guide: see the README; this page is completed in `lib.rs` docs below.)
+//! # Overview
+//!
+//! Rules are data: TOML packs under `rules/` (format in `rules/README.md`), each rule with its
+//! own examples that the test suite enforces. A [`Pack`] compiles once — one leftmost-longest
+//! Aho-Corasick automaton per text view for all phrases, every regex compiled once — and a
+//! [`Checker`] routes each message to the pack of its language. Checking a message normalises it
+//! once ([`text`]: width, case, traditional → simplified, separators for evasion-prone rules)
+//! with an offset map back to the original, so every [`Hint`] points at what the agent typed, in
+//! chars, UTF-16 code units and bytes.
+//!
+//! # Example
+//!
+//! ```
+//! use zhijian::{Checker, Severity};
+//!
+//! let checker = Checker::with_default_packs()?;
+//! let report = checker.check("这个我不知道，你自己看！！");
+//!
+//! let hint = &report.hints[0];
+//! assert_eq!(&*hint.rule, "zh/forbidden/dont-know");
+//! assert_eq!(hint.text, "不知道");
+//! assert_eq!((hint.span.start, hint.span.end), (3, 6)); // chars
+//! assert_eq!(hint.severity, Severity::Major);
+//! assert_eq!(hint.suggestions[0], "我帮您确认一下");
+//! assert!(report.score < 100 && !report.fatal);
+//!
+//! // Taking the customer to WeChat is fatal, however it is spelled.
+//! assert!(checker.check("加我 Ｖ-Ｘ 吧").fatal);
+//! # Ok::<(), zhijian::PackError>(())
+//! ```
+//!
+//! A custom pack replaces the built-in pack of its language:
+//!
+//! ```
+//! use zhijian::{Checker, Pack};
+//!
+//! let pack = Pack::from_sources(&[("shop.toml", r#"
+//! [pack]
+//! id = "shop"
+//! language = "zh"
+//! version = "1.0.0"
+//!
+//! [[rule]]
+//! id = "shop/words/no-discount"
+//! kind = "phrase"
+//! category = "shop"
+//! severity = "minor"
+//! points = 2
+//! message = { zh = "本店不打折", en = "We do not discount" }
+//! phrases = ["打折"]
+//! hits = [{ text = "可以[[打折]]吗" }]
+//! clean = ["有优惠活动"]
+//! "#)])?;
+//! let report = Checker::new(vec![pack]).check("能打折吗");
+//! assert_eq!(&*report.hints[0].rule, "shop/words/no-discount");
+//! # Ok::<(), zhijian::PackError>(())
+//! ```
+//!
+//! # Performance
+//!
+//! Measured by `cargo bench --bench check` on a 2-core machine, over 6,000 mixed Chinese and
+//! English replies of about 60 characters, with both default packs (206 rules) loaded: a median
+//! of about 9 µs per message natively, about 8–10 times a bare Aho-Corasick scan of the same
+//! phrases. Time grows linearly with the text. Compiling both packs takes about 12 ms. Figures,
+//! method and the WebAssembly side: `BENCHMARKS.md`.
+//!
+//! # Untrusted input
+//!
+//! Messages are untrusted: checking never panics on any text (empty, megabytes, control
+//! characters, lone surrogates arriving as U+FFFD from JavaScript), and the work per message is
+//! linear in its length — overlaps are resolved with sorted sweeps, and whole-message facts are
+//! computed once. Rule packs are trusted configuration, but a malformed one gives a
+//! [`PackError`] naming file, line, rule and field rather than a panic. Regexes come from the
+//! regex crate, which guarantees linear-time matching.
+//!
+//! # Crate features
+//!
+//! - `cli` (default): the `zhijian` command-line tool and JSON output. The WebAssembly build
+//!   turns it off (`--no-default-features`).
+//!
+//! On `wasm32`, the module [`wasm`] adds the JavaScript binding (`Checker`, `applySuggestion`).
 
 pub mod check;
 pub mod defaults;
@@ -15,7 +97,7 @@ pub mod wasm;
 
 use serde::{Deserialize, Serialize};
 
-pub use check::{CategoryScore, Checker, Marker, Hint, Report, Span};
+pub use check::{CategoryScore, Checker, Hint, Marker, Report, Span};
 pub use error::PackError;
 pub use pack::{Pack, PackInfo, Rule};
 

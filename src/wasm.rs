@@ -130,7 +130,8 @@ fn get(object: &JsValue, key: &str) -> Result<JsValue, JsError> {
     if object.is_undefined() || object.is_null() {
         return Ok(JsValue::UNDEFINED);
     }
-    Reflect::get(object, &JsValue::from_str(key)).map_err(|_| JsError::new("options must be an object"))
+    Reflect::get(object, &JsValue::from_str(key))
+        .map_err(|_| JsError::new("options must be an object"))
 }
 
 fn language_option(value: &JsValue, name: &str, auto: bool) -> Result<Option<Language>, JsError> {
@@ -160,10 +161,9 @@ fn pack_from_js(value: &JsValue, index: usize) -> Result<Pack, JsError> {
         for entry in Object::entries(&Object::from(files)).iter() {
             let pair = Array::from(&entry);
             let name = pair.get(0).as_string().unwrap_or_default();
-            let text = pair
-                .get(1)
-                .as_string()
-                .ok_or_else(|| JsError::new(&format!("packs[{index}].files[{name:?}] must be TOML text")))?;
+            let text = pair.get(1).as_string().ok_or_else(|| {
+                JsError::new(&format!("packs[{index}].files[{name:?}] must be TOML text"))
+            })?;
             sources.push((name, text));
         }
         return Pack::from_sources(&sources).map_err(error);
@@ -201,17 +201,26 @@ impl Checker {
             }
         }
         if packs.is_empty() {
-            return Err(JsError::new("no rule packs: give packs, or leave defaults on"));
+            return Err(JsError::new(
+                "no rule packs: give packs, or leave defaults on",
+            ));
         }
         let mut inner = crate::Checker::new(packs);
-        inner.set_language(language_option(&get(&options, "language")?, "language", true)?);
+        inner.set_language(language_option(
+            &get(&options, "language")?,
+            "language",
+            true,
+        )?);
         inner.set_locale(language_option(&get(&options, "locale")?, "locale", false)?);
 
         let disable = get(&options, "disable")?;
         if Array::is_array(&disable) {
             for id in Array::from(&disable).iter() {
                 let id = id.as_string().unwrap_or_default();
-                let found = inner.packs_mut().iter_mut().any(|p| p.set_enabled(&id, false));
+                let found = inner
+                    .packs_mut()
+                    .iter_mut()
+                    .any(|p| p.set_enabled(&id, false));
                 if !found {
                     return Err(JsError::new(&format!("disable: no rule {id:?}")));
                 }
@@ -224,9 +233,14 @@ impl Checker {
                 let id = pair.get(0).as_string().unwrap_or_default();
                 let level = pair.get(1).as_string().unwrap_or_default();
                 let level = Severity::parse(&level).ok_or_else(|| {
-                    JsError::new(&format!("severity[{id:?}]: {level:?} is not fatal, major, minor or hint"))
+                    JsError::new(&format!(
+                        "severity[{id:?}]: {level:?} is not fatal, major, minor or hint"
+                    ))
                 })?;
-                let found = inner.packs_mut().iter_mut().any(|p| p.set_severity(&id, level));
+                let found = inner
+                    .packs_mut()
+                    .iter_mut()
+                    .any(|p| p.set_severity(&id, level));
                 if !found {
                     return Err(JsError::new(&format!("severity: no rule {id:?}")));
                 }
@@ -295,7 +309,10 @@ pub fn apply_suggestion(
         .ok_or_else(|| JsError::new(&format!("the hint has no suggestion {index}")))?;
     // UTF-16 offsets to byte offsets.
     let (mut units, mut byte_start, mut byte_end) = (0, None, None);
-    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), '\0'))) {
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), '\0')))
+    {
         if units == start {
             byte_start = Some(i);
         }
@@ -313,9 +330,11 @@ pub fn apply_suggestion(
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value
-        .serialize(&serde_wasm_bindgen::Serializer::new()
-            .serialize_maps_as_objects(true)
-            .serialize_missing_as_null(true))
+        .serialize(
+            &serde_wasm_bindgen::Serializer::new()
+                .serialize_maps_as_objects(true)
+                .serialize_missing_as_null(true),
+        )
         .map_err(|e| JsError::new(&e.to_string()))
 }
 

@@ -13,7 +13,12 @@ fn zhijian(args: &[&str], stdin: Option<&str>) -> Output {
         .spawn()
         .expect("run zhijian");
     if let Some(input) = stdin {
-        child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write stdin");
     } else {
         drop(child.stdin.take());
     }
@@ -25,18 +30,27 @@ fn stdout(o: &Output) -> String {
 }
 
 fn json_lines(o: &Output) -> Vec<serde_json::Value> {
-    stdout(o).lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect()
+    stdout(o)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect()
 }
 
 #[test]
 fn json_output_has_one_object_per_message_with_char_offsets() {
-    let o = zhijian(&["check", "--format", "json", "😀这个我不知道", "亲，您好"], None);
+    let o = zhijian(
+        &["check", "--format", "json", "😀这个我不知道", "亲，您好"],
+        None,
+    );
     assert_eq!(o.status.code(), Some(0));
     let lines = json_lines(&o);
     assert_eq!(lines.len(), 2);
     let hint = &lines[0]["hints"][0];
     assert_eq!(hint["rule"], "zh/forbidden/dont-know");
-    assert_eq!((hint["start"].as_u64(), hint["end"].as_u64()), (Some(4), Some(7)));
+    assert_eq!(
+        (hint["start"].as_u64(), hint["end"].as_u64()),
+        (Some(4), Some(7))
+    );
     assert_eq!(hint["start_utf16"].as_u64(), Some(5));
     assert_eq!(hint["severity"], "major");
     assert!(hint["message"].as_str().is_some_and(|m| !m.is_empty()));
@@ -56,7 +70,16 @@ fn files_and_stdin_give_one_line_per_input_line_and_fatal_exits_1() {
     std::fs::create_dir_all(&dir).expect("temp dir");
     let file = dir.join("messages.txt");
     std::fs::write(&file, &bytes).expect("write");
-    let from_file = zhijian(&["check", "--format", "json", "--file", file.to_str().expect("path")], None);
+    let from_file = zhijian(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--file",
+            file.to_str().expect("path"),
+        ],
+        None,
+    );
     let from_stdin = zhijian(&["check", "--format", "json", "--file", "-"], Some(input));
     assert!(String::from_utf8_lossy(&from_file.stderr).contains(":4: invalid UTF-8"));
     for o in [&from_file, &from_stdin] {
@@ -74,16 +97,27 @@ fn readable_output_underlines_the_span() {
     let o = zhijian(&["check", "你自己看"], None);
     let text = stdout(&o);
     // 你自己看 is four wide characters: eight columns of carets.
-    assert!(text.contains("^^^^^^^^ major zh/forbidden/look-yourself"), "{text}");
+    assert!(
+        text.contains("^^^^^^^^ major zh/forbidden/look-yourself"),
+        "{text}"
+    );
     assert!(text.contains("→ 我帮您查一下"), "{text}");
 }
 
 #[test]
 fn language_can_be_forced() {
-    let o = zhijian(&["check", "--format", "json", "--language", "en", "calm down"], None);
+    let o = zhijian(
+        &["check", "--format", "json", "--language", "en", "calm down"],
+        None,
+    );
     assert_eq!(json_lines(&o)[0]["language"], "en");
-    let o = zhijian(&["check", "--format", "json", "--locale", "en", "不知道呀"], None);
-    assert!(json_lines(&o)[0]["hints"][0]["message"].as_str().is_some_and(|m| m.contains("don't know")));
+    let o = zhijian(
+        &["check", "--format", "json", "--locale", "en", "不知道呀"],
+        None,
+    );
+    assert!(json_lines(&o)[0]["hints"][0]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("don't know")));
 }
 
 #[test]
@@ -91,9 +125,14 @@ fn rules_list_starts_each_line_with_the_id() {
     let o = zhijian(&["rules", "list"], None);
     assert_eq!(o.status.code(), Some(0));
     let text = stdout(&o);
-    let ids: Vec<&str> = text.lines().map(|l| l.split('\t').next().unwrap_or("")).collect();
+    let ids: Vec<&str> = text
+        .lines()
+        .map(|l| l.split('\t').next().unwrap_or(""))
+        .collect();
     assert!(ids.len() >= 200, "{} rules", ids.len());
-    assert!(ids.iter().all(|id| id.starts_with("zh/") || id.starts_with("en/")));
+    assert!(ids
+        .iter()
+        .all(|id| id.starts_with("zh/") || id.starts_with("en/")));
     assert!(ids.contains(&"zh/diversion/wechat"));
 }
 
@@ -126,9 +165,15 @@ fn custom_pack(name: &str, rule_tail: &str) -> std::path::PathBuf {
 
 #[test]
 fn a_custom_pack_replaces_the_built_in_pack_of_its_language() {
-    let dir = custom_pack("ok", "hits = [{ text = \"今天[[打折]]\" }]\nclean = [\"今天有活动\"]\n");
+    let dir = custom_pack(
+        "ok",
+        "hits = [{ text = \"今天[[打折]]\" }]\nclean = [\"今天有活动\"]\n",
+    );
     let path = dir.to_str().expect("path");
-    let o = zhijian(&["check", "--format", "json", "--rules", path, "不知道，打折"], None);
+    let o = zhijian(
+        &["check", "--format", "json", "--rules", path, "不知道，打折"],
+        None,
+    );
     let hints = &json_lines(&o)[0]["hints"];
     assert_eq!(hints.as_array().map(Vec::len), Some(1), "{hints}");
     assert_eq!(hints[0]["rule"], "shop/words/no-discount");
@@ -139,24 +184,41 @@ fn a_custom_pack_replaces_the_built_in_pack_of_its_language() {
 
 #[test]
 fn failing_examples_and_broken_packs_have_their_own_exit_codes() {
-    let dir = custom_pack("failing", "hits = [{ text = \"今天[[有活动]]\" }]\nclean = [\"打折\"]\n");
+    let dir = custom_pack(
+        "failing",
+        "hits = [{ text = \"今天[[有活动]]\" }]\nclean = [\"打折\"]\n",
+    );
     let o = zhijian(&["rules", "test", dir.to_str().expect("path")], None);
     assert_eq!(o.status.code(), Some(1));
     let text = stdout(&o);
-    assert!(text.contains("FAIL") && text.contains("shop/words/no-discount"), "{text}");
+    assert!(
+        text.contains("FAIL") && text.contains("shop/words/no-discount"),
+        "{text}"
+    );
 
     let broken = custom_pack("broken", "pattern = \"(\"\n");
-    let o = zhijian(&["check", "--rules", broken.to_str().expect("path"), "hi"], None);
+    let o = zhijian(
+        &["check", "--rules", broken.to_str().expect("path"), "hi"],
+        None,
+    );
     assert_eq!(o.status.code(), Some(3));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("rules.toml") && err.contains("shop/words/no-discount"), "{err}");
+    assert!(
+        err.contains("rules.toml") && err.contains("shop/words/no-discount"),
+        "{err}"
+    );
 }
 
 #[test]
 fn usage_errors_exit_2() {
     assert_eq!(zhijian(&[], None).status.code(), Some(2));
     assert_eq!(zhijian(&["check"], None).status.code(), Some(2));
-    assert_eq!(zhijian(&["check", "--format", "xml", "x"], None).status.code(), Some(2));
+    assert_eq!(
+        zhijian(&["check", "--format", "xml", "x"], None)
+            .status
+            .code(),
+        Some(2)
+    );
     assert_eq!(zhijian(&["check", "--bogus"], None).status.code(), Some(2));
     let missing = zhijian(&["check", "--file", "/nonexistent/file.txt"], None);
     assert_eq!(missing.status.code(), Some(4));

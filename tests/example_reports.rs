@@ -12,18 +12,32 @@ fn example_reports_are_up_to_date() {
     let mut texts = Vec::new();
     for pack in checker.packs() {
         for rule in pack.rules() {
-            texts.extend(rule.hits.iter().filter_map(|h| parse_marked(&h.text)).map(|p| p.0));
+            texts.extend(
+                rule.hits
+                    .iter()
+                    .filter_map(|h| parse_marked(&h.text))
+                    .map(|p| p.0),
+            );
             texts.extend(rule.clean.iter().cloned());
         }
     }
-    texts.extend(["😀😀你去申请退款！！", "𠀀𠀀你是白痴吗", "Café 👍🏽 calm down please"].map(String::from));
+    texts.extend(
+        [
+            "😀😀你去申请退款！！",
+            "𠀀𠀀你是白痴吗",
+            "Café 👍🏽 calm down please",
+        ]
+        .map(String::from),
+    );
     let mut out = String::new();
     for text in &texts {
         let r = checker.check(text);
         let hints: Vec<_> = r
             .hints
             .iter()
-            .map(|h| serde_json::json!([h.rule, h.span.start_utf16, h.span.end_utf16, h.suggestions]))
+            .map(|h| {
+                serde_json::json!([h.rule, h.span.start_utf16, h.span.end_utf16, h.suggestions])
+            })
             .collect();
         let markers: Vec<_> = r
             .markers
@@ -42,6 +56,10 @@ fn example_reports_are_up_to_date() {
         std::fs::write(path, &out).expect("write");
         return;
     }
-    let expected = std::fs::read_to_string(path).expect("tests/golden/examples.jsonl (UPDATE_GOLDEN=1 creates it)");
-    assert!(expected == out, "tests/golden/examples.jsonl is stale: UPDATE_GOLDEN=1 cargo test --test example_reports");
+    let expected = std::fs::read_to_string(path)
+        .expect("tests/golden/examples.jsonl (UPDATE_GOLDEN=1 creates it)");
+    assert!(
+        expected == out,
+        "tests/golden/examples.jsonl is stale: UPDATE_GOLDEN=1 cargo test --test example_reports"
+    );
 }

@@ -50,9 +50,16 @@ fn a_bad_regex_names_rule_field_and_line() {
         .replace("kind = \"phrase\"", "kind = \"pattern\"")
         .replace("phrases = [\"不知道\"]", "pattern = \"(unclosed\"");
     let e = error(&rule);
-    assert_eq!((e.rule.as_deref(), e.field.as_deref()), (Some("t/x/good"), Some("pattern")));
+    assert_eq!(
+        (e.rule.as_deref(), e.field.as_deref()),
+        (Some("t/x/good"), Some("pattern"))
+    );
     assert_eq!(e.line, Some(3));
-    assert!(e.to_string().starts_with("rules.toml:3: rule t/x/good: field `pattern`:"), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("rules.toml:3: rule t/x/good: field `pattern`:"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -69,7 +76,10 @@ fn missing_fields_are_named() {
     for (field, rule) in [
         ("severity", GOOD_RULE.replace("severity = \"minor\"\n", "")),
         ("category", GOOD_RULE.replace("category = \"x\"\n", "")),
-        ("message", GOOD_RULE.replace("message = { zh = \"甲\", en = \"a\" }\n", "")),
+        (
+            "message",
+            GOOD_RULE.replace("message = { zh = \"甲\", en = \"a\" }\n", ""),
+        ),
         ("phrases", GOOD_RULE.replace("phrases = [\"不知道\"]\n", "")),
         ("kind", GOOD_RULE.replace("kind = \"phrase\"\n", "")),
     ] {
@@ -88,7 +98,12 @@ fn duplicate_ids_are_refused() {
 
 #[test]
 fn malformed_ids_and_values_are_refused() {
-    assert_eq!(error(&GOOD_RULE.replace("t/x/good", "Bad Id")).field.as_deref(), Some("id"));
+    assert_eq!(
+        error(&GOOD_RULE.replace("t/x/good", "Bad Id"))
+            .field
+            .as_deref(),
+        Some("id")
+    );
     let e = error(&GOOD_RULE.replace("severity = \"minor\"", "severity = \"huge\""));
     assert_eq!(e.field.as_deref(), Some("severity"), "{e}");
     let e = error(&GOOD_RULE.replace("kind = \"phrase\"", "kind = \"phrase\"\npattern = \"x\""));

@@ -3,7 +3,10 @@
 use zhijian::Checker;
 
 fn politeness(text: &str) -> f64 {
-    Checker::with_default_packs().expect("default packs load").check(text).politeness
+    Checker::with_default_packs()
+        .expect("default packs load")
+        .check(text)
+        .politeness
 }
 
 #[test]
@@ -17,7 +20,12 @@ fn chinese_courtesy_raises_and_rudeness_lowers_politeness() {
         "你是白痴吗",
     ];
     for pair in ordered.windows(2) {
-        assert!(politeness(pair[0]) > politeness(pair[1]), "{pair:?}: {} vs {}", politeness(pair[0]), politeness(pair[1]));
+        assert!(
+            politeness(pair[0]) > politeness(pair[1]),
+            "{pair:?}: {} vs {}",
+            politeness(pair[0]),
+            politeness(pair[1])
+        );
     }
 }
 
@@ -31,7 +39,12 @@ fn english_strategies_order_like_the_stanford_annotators() {
         "Calm down, as I said you should have sent the photo!!",
     ];
     for pair in ordered.windows(2) {
-        assert!(politeness(pair[0]) > politeness(pair[1]), "{pair:?}: {} vs {}", politeness(pair[0]), politeness(pair[1]));
+        assert!(
+            politeness(pair[0]) > politeness(pair[1]),
+            "{pair:?}: {} vs {}",
+            politeness(pair[0]),
+            politeness(pair[1])
+        );
     }
 }
 
@@ -40,7 +53,12 @@ fn score_credits_courtesy_but_never_above_100_and_fatal_is_zero() {
     let c = Checker::with_default_packs().expect("default packs load");
     let rude = c.check("这个我不知道");
     let softened = c.check("亲，抱歉，这个我不知道呢，谢谢您");
-    assert!(softened.score > rude.score, "{} vs {}", softened.score, rude.score);
+    assert!(
+        softened.score > rude.score,
+        "{} vs {}",
+        softened.score,
+        rude.score
+    );
     assert!(softened.score <= 100);
     assert_eq!(c.check("加我微信吧，亲，谢谢您").score, 0);
     assert!(c.check("加我微信吧").fatal);

@@ -19,10 +19,56 @@ impl Rng {
 }
 
 const PIECES: &[&str] = &[
-    "亲", "您好", "不知道", "你自己看", "！", "!", "？", "。", "~", "微", "信", "v", "x", "Ｖ", "Ｘ", " ",
-    "-", "1", "3", "8", "一", "三", "八", "😀", "👍🏽", "\u{200B}", "\u{0301}", "\u{0000}", "\u{001B}",
-    "\t", "\n", "\r", "e", "\u{FFFD}", "𠀀", "這個", "沒辦法", "PLEASE", "calm down", "As I said", "@",
-    "a.b", "http://x.cn", "6222021234567890128", "11010519491231002X", "[[", "]]", "\\", "$1", "嗯",
+    "亲",
+    "您好",
+    "不知道",
+    "你自己看",
+    "！",
+    "!",
+    "？",
+    "。",
+    "~",
+    "微",
+    "信",
+    "v",
+    "x",
+    "Ｖ",
+    "Ｘ",
+    " ",
+    "-",
+    "1",
+    "3",
+    "8",
+    "一",
+    "三",
+    "八",
+    "😀",
+    "👍🏽",
+    "\u{200B}",
+    "\u{0301}",
+    "\u{0000}",
+    "\u{001B}",
+    "\t",
+    "\n",
+    "\r",
+    "e",
+    "\u{FFFD}",
+    "𠀀",
+    "這個",
+    "沒辦法",
+    "PLEASE",
+    "calm down",
+    "As I said",
+    "@",
+    "a.b",
+    "http://x.cn",
+    "6222021234567890128",
+    "11010519491231002X",
+    "[[",
+    "]]",
+    "\\",
+    "$1",
+    "嗯",
 ];
 
 fn assert_consistent(text: &str, report: &Report) {
@@ -39,7 +85,10 @@ fn assert_consistent(text: &str, report: &Report) {
         .map(|h| (&h.span, &h.text))
         .chain(report.markers.iter().map(|m| (&m.span, &m.text)));
     for (span, covered) in spans {
-        assert!(span.start < span.end && span.end <= chars, "{span:?} in {text:?}");
+        assert!(
+            span.start < span.end && span.end <= chars,
+            "{span:?} in {text:?}"
+        );
         assert!(span.end_utf16 <= units.len(), "{span:?} in {text:?}");
         assert_eq!(&text[span.start_byte..span.end_byte], covered.as_str());
         let by_chars = &text[char_starts[span.start]..char_starts[span.end]];
@@ -109,7 +158,9 @@ fn megabyte_inputs_of_every_shape() {
 fn lossy_text_from_javascript_is_just_text() {
     // Lone surrogates from JavaScript arrive as U+FFFD after lossy conversion.
     let text = String::from_utf16_lossy(&[0xD800, 0x4EB2, 0xDC00, 0x4E0D, 0x77E5, 0x9053]);
-    let report = Checker::with_default_packs().expect("default packs load").check(&text);
+    let report = Checker::with_default_packs()
+        .expect("default packs load")
+        .check(&text);
     assert_consistent(&text, &report);
     assert!(report.hints.iter().any(|h| h.text == "不知道"));
 }

@@ -10,9 +10,14 @@ fn checker() -> Checker {
 
 /// The characters a hint covers, taken with its char offsets and with its UTF-16 offsets.
 fn covered(text: &str, hint: &Hint) -> (String, String) {
-    let by_chars: String = text.chars().skip(hint.span.start).take(hint.span.end - hint.span.start).collect();
+    let by_chars: String = text
+        .chars()
+        .skip(hint.span.start)
+        .take(hint.span.end - hint.span.start)
+        .collect();
     let units: Vec<u16> = text.encode_utf16().collect();
-    let by_utf16 = String::from_utf16(&units[hint.span.start_utf16..hint.span.end_utf16]).expect("utf16 slice");
+    let by_utf16 = String::from_utf16(&units[hint.span.start_utf16..hint.span.end_utf16])
+        .expect("utf16 slice");
     (by_chars, by_utf16)
 }
 
@@ -84,7 +89,11 @@ fn applying_a_suggestion_replaces_exactly_the_span() {
     let h = hint(&report, "zh/forbidden/dont-know");
     let fixed = h.apply(text, &h.suggestions[0]);
     assert_eq!(fixed, "😀亲，这个我我帮您确认一下哦");
-    assert!(checker().check(&fixed).hints.iter().all(|x| x.rule != h.rule));
+    assert!(checker()
+        .check(&fixed)
+        .hints
+        .iter()
+        .all(|x| x.rule != h.rule));
 }
 
 #[test]
@@ -101,6 +110,14 @@ fn english_spans_with_emoji_and_combining_marks() {
 fn latin_phrases_match_whole_words_only() {
     let c = checker();
     assert!(c.check("I'll have a look").hints.is_empty());
-    assert!(c.check("亲，new xbox 到货了").hints.iter().all(|h| &*h.category != "diversion"));
-    assert!(c.check("亲，加我qq").hints.iter().any(|h| &*h.rule == "zh/diversion/qq"));
+    assert!(c
+        .check("亲，new xbox 到货了")
+        .hints
+        .iter()
+        .all(|h| &*h.category != "diversion"));
+    assert!(c
+        .check("亲，加我qq")
+        .hints
+        .iter()
+        .any(|h| &*h.rule == "zh/diversion/qq"));
 }

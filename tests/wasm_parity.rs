@@ -40,11 +40,21 @@ fn every_rule_example_matches_the_native_report() {
     for line in expected.lines() {
         let e: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
         let text = e["text"].as_str().expect("text");
-        let value = checker.check(text).unwrap_or_else(|_| panic!("check {text:?}"));
+        let value = checker
+            .check(text)
+            .unwrap_or_else(|_| panic!("check {text:?}"));
         let got: JsReport = serde_wasm_bindgen::from_value(value).expect("a report");
         assert_eq!(got.language, e["language"], "{text:?}");
-        assert_eq!(got.score as u64, e["score"].as_u64().expect("score"), "{text:?}");
-        assert_eq!(got.politeness, e["politeness"].as_f64().expect("politeness"), "{text:?}");
+        assert_eq!(
+            got.score as u64,
+            e["score"].as_u64().expect("score"),
+            "{text:?}"
+        );
+        assert_eq!(
+            got.politeness,
+            e["politeness"].as_f64().expect("politeness"),
+            "{text:?}"
+        );
         assert_eq!(got.fatal, e["fatal"].as_bool().expect("fatal"), "{text:?}");
         let hints: Vec<JsHint> = e["hints"]
             .as_array()

@@ -88,7 +88,11 @@ fn parse_options(args: &[String]) -> Result<Options, Failure> {
             "--format" => match value()?.as_str() {
                 "json" | "jsonl" => o.format_json = true,
                 "text" => o.format_json = false,
-                other => return Err(Failure::Usage(format!("--format: unknown format {other:?}"))),
+                other => {
+                    return Err(Failure::Usage(format!(
+                        "--format: unknown format {other:?}"
+                    )))
+                }
             },
             "--language" | "--lang" => o.language = parse_language("--language", &value()?)?,
             "--locale" => o.locale = parse_language("--locale", &value()?)?,
@@ -174,7 +178,9 @@ fn check(o: &Options) -> Result<bool, Failure> {
     };
     match (&o.file, o.texts.is_empty()) {
         (Some(_), false) => {
-            return Err(Failure::Usage("give messages as arguments or --file, not both".into()))
+            return Err(Failure::Usage(
+                "give messages as arguments or --file, not both".into(),
+            ))
         }
         (None, true) => return Err(Failure::Usage("nothing to check".into())),
         (None, false) => {
@@ -242,9 +248,19 @@ fn write_json(out: &mut impl Write, line: usize, text: &str, report: &Report) ->
 /// Terminal columns a character takes: East Asian wide and full-width characters take two.
 fn columns(c: char) -> usize {
     match c as u32 {
-        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
-        | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F
-        | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x1F300..=0x1FAFF | 0x20000..=0x3FFFD => 2,
+        0x1100..=0x115F
+        | 0x2E80..=0x303E
+        | 0x3041..=0x33FF
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF
+        | 0xAC00..=0xD7A3
+        | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6
+        | 0x1F300..=0x1FAFF
+        | 0x20000..=0x3FFFD => 2,
         0x0300..=0x036F | 0x200B..=0x200F | 0xFE00..=0xFE0F => 0,
         _ => 1,
     }
@@ -286,7 +302,8 @@ fn write_text(
     let widths: Vec<usize> = text.chars().map(columns).collect();
     for hint in &report.hints {
         let pad: usize = widths[..hint.span.start.min(widths.len())].iter().sum();
-        let width: usize = widths[hint.span.start.min(widths.len())..hint.span.end.min(widths.len())]
+        let width: usize = widths
+            [hint.span.start.min(widths.len())..hint.span.end.min(widths.len())]
             .iter()
             .sum();
         let code = match hint.severity {
@@ -325,7 +342,11 @@ fn rules(args: &[String]) -> Result<bool, Failure> {
                         "{}\t{}\t{}\t{}\t{}",
                         r.id,
                         r.category,
-                        if r.is_marker() { "marker" } else { r.severity.as_str() },
+                        if r.is_marker() {
+                            "marker"
+                        } else {
+                            r.severity.as_str()
+                        },
                         r.points,
                         r.message.en
                     )?;
@@ -354,6 +375,8 @@ fn rules(args: &[String]) -> Result<bool, Failure> {
             println!("{} passed, {} failed", total - failed, failed);
             Ok(failed == 0)
         }
-        _ => Err(Failure::Usage("expected `rules list` or `rules test`".into())),
+        _ => Err(Failure::Usage(
+            "expected `rules list` or `rules test`".into(),
+        )),
     }
 }

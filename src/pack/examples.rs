@@ -55,7 +55,10 @@ pub fn parse_marked(example: &str) -> Option<(String, usize, usize)> {
 
 /// Runs the examples of every rule of `pack`.
 pub fn test_pack(pack: &Pack) -> Vec<ExampleFailure> {
-    pack.rules().iter().flat_map(|r| test_rule(pack, r)).collect()
+    pack.rules()
+        .iter()
+        .flat_map(|r| test_rule(pack, r))
+        .collect()
 }
 
 /// The spans (char offsets) and suggestions of `rule`'s hits or markers in `text`.
@@ -94,7 +97,10 @@ pub fn test_rule(pack: &Pack, rule: &Rule) -> Vec<ExampleFailure> {
     }
     for example in &rule.hits {
         let Some((text, start, end)) = parse_marked(&example.text) else {
-            fail(&example.text, "a hits example marks exactly one span with [[ ]]".into());
+            fail(
+                &example.text,
+                "a hits example marks exactly one span with [[ ]]".into(),
+            );
             continue;
         };
         let found = fired(pack, rule, &text);

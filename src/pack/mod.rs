@@ -211,7 +211,10 @@ impl Pack {
             }
             files.sort();
             if files.is_empty() {
-                return Err(PackError::in_file(&shown, "no .toml files in this directory"));
+                return Err(PackError::in_file(
+                    &shown,
+                    "no .toml files in this directory",
+                ));
             }
         } else {
             files.push(path.to_path_buf());
@@ -276,7 +279,11 @@ fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> PackError {
 
 fn line_of(text: &str, byte: usize) -> usize {
     let byte = byte.min(text.len());
-    text.as_bytes()[..byte].iter().filter(|&&b| b == b'\n').count() + 1
+    text.as_bytes()[..byte]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// The id of the `[[rule]]` block that holds `line` (1-based), if it can be read off the text.
@@ -288,7 +295,11 @@ fn rule_around_line(text: &str, line: usize) -> Option<String> {
         .iter()
         .take_while(|l| l.trim() != "[[rule]]")
         .find_map(|l| {
-            let rest = l.trim().strip_prefix("id")?.trim_start().strip_prefix('=')?;
+            let rest = l
+                .trim()
+                .strip_prefix("id")?
+                .trim_start()
+                .strip_prefix('=')?;
             Some(rest.trim().trim_matches('"').to_string())
         })
 }
@@ -298,7 +309,9 @@ fn key_on_line(text: &str, line: usize) -> Option<String> {
     let (key, _) = text.lines().nth(line.checked_sub(1)?)?.split_once('=')?;
     let key = key.trim().trim_matches('"');
     let simple = !key.is_empty()
-        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.');
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.');
     simple.then(|| key.to_string())
 }
 
@@ -342,7 +355,10 @@ fn compile(files: Vec<(&str, &str, &PackFile)>) -> Result<Pack, PackError> {
     })?;
     let language = Language::parse(&header.language).ok_or_else(|| PackError {
         field: Some("language".into()),
-        ..PackError::in_file(header_file, format!("unknown language {:?}: use zh or en", header.language))
+        ..PackError::in_file(
+            header_file,
+            format!("unknown language {:?}: use zh or en", header.language),
+        )
     })?;
 
     let mut rules = Vec::new();
@@ -365,11 +381,15 @@ fn compile(files: Vec<(&str, &str, &PackFile)>) -> Result<Pack, PackError> {
             if !valid_id(&spec.id) {
                 return Err(err(
                     "id",
-                    "ids are lower-case segments separated by '/', e.g. zh/forbidden/dont-know".into(),
+                    "ids are lower-case segments separated by '/', e.g. zh/forbidden/dont-know"
+                        .into(),
                 ));
             }
             if !seen.insert(spec.id.clone()) {
-                return Err(err("id", "this id is used by another rule of the pack".into()));
+                return Err(err(
+                    "id",
+                    "this id is used by another rule of the pack".into(),
+                ));
             }
             let index = rules.len();
             let rule = build_rule(spec, &file.defaults, name, text, index, &mut b, &err)?;
@@ -458,10 +478,12 @@ fn build_rule(
     b: &mut Builder,
     err: &dyn Fn(&str, String) -> PackError,
 ) -> Result<Rule, PackError> {
-    let kind = spec
-        .kind
-        .or(defaults.kind)
-        .ok_or_else(|| err("kind", "missing: phrase, substitution, pattern, metric or marker".into()))?;
+    let kind = spec.kind.or(defaults.kind).ok_or_else(|| {
+        err(
+            "kind",
+            "missing: phrase, substitution, pattern, metric or marker".into(),
+        )
+    })?;
     let category = spec
         .category
         .clone()
@@ -469,20 +491,27 @@ fn build_rule(
         .filter(|c| !c.is_empty())
         .ok_or_else(|| err("category", "missing".into()))?;
     let severity = match kind {
-        Kind::Marker => spec.severity.or(defaults.severity).unwrap_or(Severity::Hint),
+        Kind::Marker => spec
+            .severity
+            .or(defaults.severity)
+            .unwrap_or(Severity::Hint),
         _ => spec
             .severity
             .or(defaults.severity)
             .ok_or_else(|| err("severity", "missing: fatal, major, minor or hint".into()))?,
     };
-    let points = spec
-        .points
-        .or(defaults.points)
-        .ok_or_else(|| err("points", "missing: the points deducted (credited, for markers)".into()))?;
-    let message = spec
-        .message
-        .clone()
-        .ok_or_else(|| err("message", "missing: message = { zh = \"…\", en = \"…\" }".into()))?;
+    let points = spec.points.or(defaults.points).ok_or_else(|| {
+        err(
+            "points",
+            "missing: the points deducted (credited, for markers)".into(),
+        )
+    })?;
+    let message = spec.message.clone().ok_or_else(|| {
+        err(
+            "message",
+            "missing: message = { zh = \"…\", en = \"…\" }".into(),
+        )
+    })?;
     if message.zh.trim().is_empty() || message.en.trim().is_empty() {
         return Err(err("message", "both zh and en must be non-empty".into()));
     }
@@ -493,13 +522,46 @@ fn build_rule(
     let has_pattern = spec.pattern.is_some();
     let has_metric = spec.metric.is_some();
     let (needed, forbidden): (&str, &[(&str, bool)]) = match kind {
-        Kind::Phrase => ("phrases", &[("replace", has_replace), ("pattern", has_pattern), ("metric", has_metric)]),
-        Kind::Substitution => ("replace", &[("phrases", has_phrases), ("pattern", has_pattern), ("metric", has_metric), ("suggest", !spec.suggest.is_empty())]),
-        Kind::Pattern => ("pattern", &[("phrases", has_phrases), ("replace", has_replace), ("metric", has_metric)]),
-        Kind::Metric => ("metric", &[("phrases", has_phrases), ("replace", has_replace), ("pattern", has_pattern)]),
+        Kind::Phrase => (
+            "phrases",
+            &[
+                ("replace", has_replace),
+                ("pattern", has_pattern),
+                ("metric", has_metric),
+            ],
+        ),
+        Kind::Substitution => (
+            "replace",
+            &[
+                ("phrases", has_phrases),
+                ("pattern", has_pattern),
+                ("metric", has_metric),
+                ("suggest", !spec.suggest.is_empty()),
+            ],
+        ),
+        Kind::Pattern => (
+            "pattern",
+            &[
+                ("phrases", has_phrases),
+                ("replace", has_replace),
+                ("metric", has_metric),
+            ],
+        ),
+        Kind::Metric => (
+            "metric",
+            &[
+                ("phrases", has_phrases),
+                ("replace", has_replace),
+                ("pattern", has_pattern),
+            ],
+        ),
         Kind::Marker => (
             if has_pattern { "pattern" } else { "phrases" },
-            &[("replace", has_replace), ("metric", has_metric), ("phrases", has_phrases && has_pattern)],
+            &[
+                ("replace", has_replace),
+                ("metric", has_metric),
+                ("phrases", has_phrases && has_pattern),
+            ],
         ),
     };
     let present = match needed {
@@ -509,21 +571,44 @@ fn build_rule(
         _ => has_metric,
     };
     if !present {
-        return Err(err(needed, format!("a {kind:?} rule needs `{needed}`").to_lowercase()));
+        return Err(err(
+            needed,
+            format!("a {kind:?} rule needs `{needed}`").to_lowercase(),
+        ));
     }
     if let Some((field, _)) = forbidden.iter().find(|(_, set)| *set) {
-        return Err(err(field, format!("not allowed in a {} rule", format!("{kind:?}").to_lowercase())));
+        return Err(err(
+            field,
+            format!(
+                "not allowed in a {} rule",
+                format!("{kind:?}").to_lowercase()
+            ),
+        ));
     }
     if spec.validate.is_some() && kind != Kind::Pattern {
-        return Err(err("validate", "only pattern rules take a validator".into()));
+        return Err(err(
+            "validate",
+            "only pattern rules take a validator".into(),
+        ));
     }
-    let whole_message = spec.whole_message.or(defaults.whole_message).unwrap_or(false);
+    let whole_message = spec
+        .whole_message
+        .or(defaults.whole_message)
+        .unwrap_or(false);
     if whole_message && !matches!(kind, Kind::Phrase | Kind::Substitution | Kind::Marker) {
-        return Err(err("whole_message", "only phrase, substitution and marker rules".into()));
+        return Err(err(
+            "whole_message",
+            "only phrase, substitution and marker rules".into(),
+        ));
     }
-    if let Some(MetricSpec::PunctuationRun { chars, min } | MetricSpec::Count { chars, min }) = &spec.metric {
+    if let Some(MetricSpec::PunctuationRun { chars, min } | MetricSpec::Count { chars, min }) =
+        &spec.metric
+    {
         if chars.is_empty() || *min == 0 {
-            return Err(err("metric", "`chars` must be non-empty and `min` at least 1".into()));
+            return Err(err(
+                "metric",
+                "`chars` must be non-empty and `min` at least 1".into(),
+            ));
         }
     }
 
@@ -546,19 +631,32 @@ fn build_rule(
     for (phrase, role) in entries {
         let key = in_view(phrase, view);
         if key.is_empty() {
-            let field = if matches!(role, Role::Exception) { "exceptions" } else { "phrases" };
-            return Err(err(field, format!("{phrase:?} is empty in the {view:?} view")));
+            let field = if matches!(role, Role::Exception) {
+                "exceptions"
+            } else {
+                "phrases"
+            };
+            return Err(err(
+                field,
+                format!("{phrase:?} is empty in the {view:?} view"),
+            ));
         }
         let target = Target { rule: index, role };
-        let whole_message = spec.whole_message.or(defaults.whole_message).unwrap_or(false);
-    if whole_message && !matches!(role, Role::Exception) {
+        let whole_message = spec
+            .whole_message
+            .or(defaults.whole_message)
+            .unwrap_or(false);
+        if whole_message && !matches!(role, Role::Exception) {
             let key: String = in_view(phrase, View::Normal)
                 .chars()
                 .filter(|c| !text::is_separator(*c))
                 .collect();
             b.whole_message.entry(key).or_default().push(target);
         } else {
-            b.phrases[view_slot(view)].entry(key).or_default().push(target);
+            b.phrases[view_slot(view)]
+                .entry(key)
+                .or_default()
+                .push(target);
         }
     }
 
@@ -581,15 +679,30 @@ fn build_rule(
             for trigger in &triggers {
                 let key = in_view(trigger, view);
                 if key.is_empty() {
-                    return Err(err("triggers", format!("{trigger:?} is empty in the {view:?} view")));
+                    return Err(err(
+                        "triggers",
+                        format!("{trigger:?} is empty in the {view:?} view"),
+                    ));
                 }
-                let target = Target { rule: index, role: Role::Trigger };
-                b.phrases[view_slot(view)].entry(key).or_default().push(target);
+                let target = Target {
+                    rule: index,
+                    role: Role::Trigger,
+                };
+                b.phrases[view_slot(view)]
+                    .entry(key)
+                    .or_default()
+                    .push(target);
             }
         }
         b.patterns.push((
             view,
-            PatternMatcher { rule: index, regex, expands, gated, hit_group },
+            PatternMatcher {
+                rule: index,
+                regex,
+                expands,
+                gated,
+                hit_group,
+            },
         ));
     }
 
@@ -603,7 +716,11 @@ fn build_rule(
         message,
         suggest: spec.suggest.clone(),
         replacements,
-        unless: spec.unless.iter().map(|p| in_view(p, View::Normal)).collect(),
+        unless: spec
+            .unless
+            .iter()
+            .map(|p| in_view(p, View::Normal))
+            .collect(),
         not_after: spec.not_after.iter().map(|p| in_view(p, view)).collect(),
         whole_word: spec.whole_word.unwrap_or(true),
         view,
@@ -649,7 +766,10 @@ fn ascii_word_boundaries(pattern: &str) -> String {
 /// characters: the pattern cannot match a message without one of them.
 fn literal_prefixes(pattern: &str) -> Option<Vec<String>> {
     use regex_syntax::hir::literal::Extractor;
-    let hir = regex_syntax::ParserBuilder::new().build().parse(pattern).ok()?;
+    let hir = regex_syntax::ParserBuilder::new()
+        .build()
+        .parse(pattern)
+        .ok()?;
     let seq = Extractor::new().extract(&hir);
     let literals = seq.literals()?;
     if literals.is_empty() || literals.len() > 64 {
@@ -690,11 +810,7 @@ fn build_index(
     let set: HashSet<&str> = keys.iter().map(String::as_str).collect();
     let has_shorter_prefix = keys
         .iter()
-        .map(|k| {
-            k.char_indices()
-                .skip(1)
-                .any(|(i, _)| set.contains(&k[..i]))
-        })
+        .map(|k| k.char_indices().skip(1).any(|(i, _)| set.contains(&k[..i])))
         .collect();
     let automaton = AhoCorasickBuilder::new()
         .match_kind(MatchKind::LeftmostLongest)

@@ -138,7 +138,10 @@ impl<'a> Normalized<'a> {
             return (start, end);
         };
         let last = origin[end - 1] as usize;
-        let last_len = self.original[last..].chars().next().map_or(1, char::len_utf8);
+        let last_len = self.original[last..]
+            .chars()
+            .next()
+            .map_or(1, char::len_utf8);
         (origin[start] as usize, last + last_len)
     }
 }
@@ -268,14 +271,22 @@ impl OffsetResolver {
                 if w > byte {
                     break;
                 }
-                out.push(Offset { byte: w, char: chars, utf16 });
+                out.push(Offset {
+                    byte: w,
+                    char: chars,
+                    utf16,
+                });
                 wanted.next();
             }
             chars += 1;
             utf16 += c.len_utf16();
         }
         for w in wanted {
-            out.push(Offset { byte: w, char: chars, utf16 });
+            out.push(Offset {
+                byte: w,
+                char: chars,
+                utf16,
+            });
         }
         out
     }
@@ -321,8 +332,22 @@ mod tests {
         r.want(4);
         r.want(text.len());
         let resolved = r.resolve(text);
-        assert_eq!(resolved[0], Offset { byte: 4, char: 1, utf16: 2 });
-        assert_eq!(resolved[1], Offset { byte: 10, char: 3, utf16: 4 });
+        assert_eq!(
+            resolved[0],
+            Offset {
+                byte: 4,
+                char: 1,
+                utf16: 2
+            }
+        );
+        assert_eq!(
+            resolved[1],
+            Offset {
+                byte: 10,
+                char: 3,
+                utf16: 4
+            }
+        );
     }
 
     #[test]

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Every test, on a fresh machine too: installs what is missing (scripts/setup.sh), then checks
+# formatting and lints, runs the Rust tests (rule examples, corpora, golden snapshots, CLI…),
+# builds the WebAssembly package, runs the JavaScript API tests and the WebAssembly parity tests
+# in Node and in headless Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "setup"
+bash scripts/setup.sh
+
+step "format and lints"
+cargo fmt --check
+cargo clippy --all-targets --release -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --no-default-features --lib --test wasm_parity -- -D warnings
+
+step "Rust tests"
+cargo test --release
+
+step "the built-in packs' own examples, through the CLI"
+cargo run --release --quiet -- rules test
+
+step "WebAssembly package"
+bash scripts/build-wasm.sh
+
+step "JavaScript API tests (Node)"
+node --test tests/js/
+
+step "WebAssembly parity with native, in Node"
+wasm-pack test --node -- --no-default-features --test wasm_parity
+
+step "WebAssembly parity with native, in headless Chromium"
+WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver \
+  wasm-pack test --headless --chrome -- --no-default-features --test wasm_parity
+
+step "all tests passed"
