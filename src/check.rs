@@ -236,9 +236,11 @@ pub fn check_with(pack: &Pack, text: &str, locale: Language) -> Report {
         triggered: Vec::new(),
         out: Vec::with_capacity(16),
     };
-    for v in [View::Raw, View::Normal, View::Compact] {
-        if let Some(index) = &pack.phrases[view_slot(v)] {
-            scan.phrases(index, &view(v));
+    if let Some(index) = &pack.phrases {
+        for v in [View::Raw, View::Normal, View::Compact] {
+            if pack.phrase_views[view_slot(v)] {
+                scan.phrases(index, v, &view(v));
+            }
         }
     }
     for group in &pack.patterns {
@@ -273,7 +275,7 @@ struct Scan<'a> {
 impl Scan<'_> {
     /// Finds, at every position, the longest phrase starting there and the shorter ones of other
     /// rules; applies exceptions and context.
-    fn phrases(&mut self, index: &PhraseIndex, view: &ViewText) {
+    fn phrases(&mut self, index: &PhraseIndex, view_kind: View, view: &ViewText) {
         let hay = view.as_str();
         let mut matches = Vec::with_capacity(16);
         let mut at = 0;
@@ -308,6 +310,9 @@ impl Scan<'_> {
         let mut longest = 0;
         for m in &matches {
             for t in &index.targets[m.pattern().as_usize()] {
+                if t.view != view_kind {
+                    continue;
+                }
                 match t.role {
                     Role::Exception => {
                         exceptions.push((m.start(), m.end(), t.rule));
@@ -325,6 +330,9 @@ impl Scan<'_> {
                 let Role::Hit(replacement) = target.role else {
                     continue;
                 };
+                if target.view != view_kind {
+                    continue;
+                }
                 let rule = &self.pack.rules[target.rule];
                 let (s, e) = (m.start(), m.end());
                 let (start, end) = view.to_original(s, e);

@@ -1,8 +1,8 @@
 //! Rule packs: reading the files, validating them with precise errors, compiling the matchers.
 //!
 //! A pack is one or more TOML files (see `rules/README.md`); exactly one holds the `[pack]` header.
-//! Compiling builds, per text view, **one** leftmost-longest Aho-Corasick automaton for all phrases
-//! of the pack, and compiles every regular expression once. Checking a message compiles nothing.
+//! Compiling builds **one** leftmost-longest Aho-Corasick automaton for all phrases of the pack
+//! (scanned over each text view) and compiles every regular expression once. Checking a message compiles nothing.
 
 pub mod examples;
 pub mod format;
@@ -91,9 +91,12 @@ pub(crate) enum Role {
 pub(crate) struct Target {
     pub rule: usize,
     pub role: Role,
+    /// The view in which the phrase counts (it is stored in that view's form).
+    pub view: View,
 }
 
-/// All phrases of one view in one automaton. One phrase may serve several rules.
+/// All phrases of the pack in one automaton, whatever their view: each scan of a view keeps the
+/// targets of that view. One phrase may serve several rules.
 #[derive(Debug)]
 pub(crate) struct PhraseIndex {
     pub automaton: AhoCorasick,
@@ -137,8 +140,9 @@ pub(crate) struct Politeness {
 pub struct Pack {
     pub(crate) info: PackInfo,
     pub(crate) rules: Vec<Rule>,
-    /// Indexed by [`view_slot`].
-    pub(crate) phrases: [Option<PhraseIndex>; 3],
+    pub(crate) phrases: Option<PhraseIndex>,
+    /// Which views have phrases to scan for, indexed by [`view_slot`].
+    pub(crate) phrase_views: [bool; 3],
     pub(crate) patterns: Vec<PatternGroup>,
     pub(crate) metrics: Vec<usize>,
     /// Every character a punctuation metric counts, so one pass finds them for all metrics.
@@ -331,7 +335,7 @@ fn line_of_rule(text: &str, id: &str) -> Option<usize> {
 }
 
 struct Builder {
-    phrases: [BTreeMap<String, Vec<Target>>; 3],
+    phrases: BTreeMap<String, Vec<Target>>,
     whole_message: HashMap<String, Vec<Target>>,
     patterns: Vec<(View, PatternMatcher)>,
 }
@@ -431,12 +435,13 @@ fn compile(files: Vec<(&str, &str, &PackFile)>) -> Result<Pack, PackError> {
         .collect();
     metric_chars.sort_unstable();
     metric_chars.dedup();
-    let uses_compact = !b.phrases[2].is_empty() || b.patterns.iter().any(|p| p.0 == View::Compact);
-    let phrases = [
-        build_index(std::mem::take(&mut b.phrases[0]), header_file)?,
-        build_index(std::mem::take(&mut b.phrases[1]), header_file)?,
-        build_index(std::mem::take(&mut b.phrases[2]), header_file)?,
-    ];
+    let mut phrase_views = [false; 3];
+    for target in b.phrases.values().flatten() {
+        phrase_views[view_slot(target.view)] = true;
+    }
+    let uses_compact =
+        phrase_views[view_slot(View::Compact)] || b.patterns.iter().any(|p| p.0 == View::Compact);
+    let phrases = build_index(std::mem::take(&mut b.phrases), header_file)?;
     let patterns = group_patterns(b.patterns);
     Ok(Pack {
         info: PackInfo {
@@ -448,6 +453,7 @@ fn compile(files: Vec<(&str, &str, &PackFile)>) -> Result<Pack, PackError> {
         },
         rules,
         phrases,
+        phrase_views,
         patterns,
         metric_chars,
         metrics,
@@ -641,7 +647,11 @@ fn build_rule(
                 format!("{phrase:?} is empty in the {view:?} view"),
             ));
         }
-        let target = Target { rule: index, role };
+        let target = Target {
+            rule: index,
+            role,
+            view,
+        };
         let whole_message = spec
             .whole_message
             .or(defaults.whole_message)
@@ -653,10 +663,7 @@ fn build_rule(
                 .collect();
             b.whole_message.entry(key).or_default().push(target);
         } else {
-            b.phrases[view_slot(view)]
-                .entry(key)
-                .or_default()
-                .push(target);
+            b.phrases.entry(key).or_default().push(target);
         }
     }
 
@@ -687,11 +694,9 @@ fn build_rule(
                 let target = Target {
                     rule: index,
                     role: Role::Trigger,
+                    view,
                 };
-                b.phrases[view_slot(view)]
-                    .entry(key)
-                    .or_default()
-                    .push(target);
+                b.phrases.entry(key).or_default().push(target);
             }
         }
         b.patterns.push((
