@@ -10,7 +10,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use aho_corasick::{AhoCorasick, MatchKind};
-use zhijian::pack::examples::parse_marked;
+use zhijian::pack::examples::example_texts;
 use zhijian::Checker;
 
 fn sources() -> Vec<String> {
@@ -29,17 +29,7 @@ fn sources() -> Vec<String> {
         );
     }
     let checker = Checker::with_default_packs().expect("default packs");
-    for pack in checker.packs() {
-        for rule in pack.rules() {
-            texts.extend(
-                rule.hits
-                    .iter()
-                    .filter_map(|h| parse_marked(&h.text))
-                    .map(|p| p.0),
-            );
-            texts.extend(rule.clean.iter().cloned());
-        }
-    }
+    texts.extend(checker.packs().iter().flat_map(example_texts));
     texts
 }
 

@@ -3,24 +3,13 @@
 //! build, in Node and in headless Chromium, and must find exactly this. Refresh with
 //! `UPDATE_GOLDEN=1 cargo test --test example_reports`.
 
-use zhijian::pack::examples::parse_marked;
+use zhijian::pack::examples::example_texts;
 use zhijian::Checker;
 
 #[test]
 fn example_reports_are_up_to_date() {
     let checker = Checker::with_default_packs().expect("default packs load");
-    let mut texts = Vec::new();
-    for pack in checker.packs() {
-        for rule in pack.rules() {
-            texts.extend(
-                rule.hits
-                    .iter()
-                    .filter_map(|h| parse_marked(&h.text))
-                    .map(|p| p.0),
-            );
-            texts.extend(rule.clean.iter().cloned());
-        }
-    }
+    let mut texts: Vec<String> = checker.packs().iter().flat_map(example_texts).collect();
     texts.extend(
         [
             "😀😀你去申请退款！！",

@@ -9,6 +9,14 @@ fn politeness(text: &str) -> f64 {
         .politeness
 }
 
+/// Each message must score strictly more polite than the next.
+fn assert_descending(ordered: &[&str]) {
+    for pair in ordered.windows(2) {
+        let (a, b) = (politeness(pair[0]), politeness(pair[1]));
+        assert!(a > b, "{pair:?}: {a} vs {b}");
+    }
+}
+
 #[test]
 fn chinese_courtesy_raises_and_rudeness_lowers_politeness() {
     let ordered = [
@@ -19,14 +27,7 @@ fn chinese_courtesy_raises_and_rudeness_lowers_politeness() {
         "难道你没看详情页吗？？",
         "你是白痴吗",
     ];
-    for pair in ordered.windows(2) {
-        assert!(
-            politeness(pair[0]) > politeness(pair[1]),
-            "{pair:?}: {} vs {}",
-            politeness(pair[0]),
-            politeness(pair[1])
-        );
-    }
+    assert_descending(&ordered);
 }
 
 #[test]
@@ -38,14 +39,7 @@ fn english_strategies_order_like_the_stanford_annotators() {
         "Why didn't you send the photo?",
         "Calm down, as I said you should have sent the photo!!",
     ];
-    for pair in ordered.windows(2) {
-        assert!(
-            politeness(pair[0]) > politeness(pair[1]),
-            "{pair:?}: {} vs {}",
-            politeness(pair[0]),
-            politeness(pair[1])
-        );
-    }
+    assert_descending(&ordered);
 }
 
 #[test]

@@ -53,6 +53,22 @@ pub fn parse_marked(example: &str) -> Option<(String, usize, usize)> {
     Some(([before, inner, after].concat(), start, end))
 }
 
+/// Every example text of the pack's rules (`hits` with the markers removed, and `clean`), for
+/// benchmarks and cross-build comparisons.
+pub fn example_texts(pack: &Pack) -> Vec<String> {
+    pack.rules()
+        .iter()
+        .flat_map(|rule| {
+            let hits = rule
+                .hits
+                .iter()
+                .filter_map(|h| parse_marked(&h.text))
+                .map(|p| p.0);
+            hits.chain(rule.clean.iter().cloned())
+        })
+        .collect()
+}
+
 /// Runs the examples of every rule of `pack`.
 pub fn test_pack(pack: &Pack) -> Vec<ExampleFailure> {
     pack.rules()
