@@ -396,6 +396,10 @@ impl Scan<'_> {
             if !rule.enabled || (matcher.gated && !self.triggered.contains(&matcher.rule)) {
                 continue;
             }
+            let compiled = matcher
+                .regex
+                .get_or_init(|| regex::Regex::new(&matcher.pattern).ok());
+            let Some(regex) = compiled else { continue };
             let mut accept = |s: usize, e: usize, suggestions: Suggestions| {
                 if s == e
                     || !rule.validate.is_none_or(|v| validate(v, &hay[s..e]))
@@ -412,7 +416,7 @@ impl Scan<'_> {
                 });
             };
             if matcher.expands || matcher.hit_group.is_some() {
-                for caps in matcher.regex.captures_iter(hay) {
+                for caps in regex.captures_iter(hay) {
                     let Some(m) = matcher.hit_group.map_or(caps.get(0), |g| caps.get(g)) else {
                         continue;
                     };
@@ -429,7 +433,7 @@ impl Scan<'_> {
                     accept(m.start(), m.end(), suggestions);
                 }
             } else {
-                for m in matcher.regex.find_iter(hay) {
+                for m in regex.find_iter(hay) {
                     accept(m.start(), m.end(), Suggestions::Rule);
                 }
             }

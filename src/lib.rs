@@ -67,9 +67,10 @@
 //!
 //! Measured by `cargo bench --bench check` on a 2-core machine, over 6,000 mixed Chinese and
 //! English replies of about 60 characters, with both default packs (206 rules) loaded: a median
-//! of about 9 µs per message natively, about 8–10 times a bare Aho-Corasick scan of the same
-//! phrases. Time grows linearly with the text. Compiling both packs takes about 12 ms. Figures,
-//! method and the WebAssembly side: `BENCHMARKS.md`.
+//! of 9–13 µs per message natively, 6–12 times a bare Aho-Corasick scan of the same phrases.
+//! Time grows linearly with the text. Compiling both packs takes about 10 ms; each regex is
+//! compiled the first time its trigger appears. Figures, method and the WebAssembly side:
+//! `BENCHMARKS.md`.
 //!
 //! # Untrusted input
 //!

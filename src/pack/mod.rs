@@ -9,7 +9,7 @@ pub mod format;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind, StartKind};
 use regex::Regex;
@@ -111,7 +111,12 @@ pub(crate) struct PhraseIndex {
 #[derive(Debug)]
 pub(crate) struct PatternMatcher {
     pub rule: usize,
-    pub regex: Regex,
+    /// The pattern as compiled (`\b` made ASCII), validated at load.
+    pub pattern: String,
+    /// Compiled on first use: a pattern whose triggers never appear costs nothing at start-up,
+    /// which is what the agent's page waits for. `None` if compiling failed after validation
+    /// (the regex crate's size limits), in which case the pattern never matches.
+    pub regex: OnceLock<Option<Regex>>,
     /// Whether suggestions refer to capture groups (`$1`), which needs the slower captures search.
     pub expands: bool,
     /// Whether the pattern is only tried when one of its triggers was found by the phrase scan.
@@ -669,14 +674,18 @@ fn build_rule(
 
     if let Some(pattern) = &spec.pattern {
         let pattern = ascii_word_boundaries(pattern);
-        let regex = Regex::new(&pattern).map_err(|e| err("pattern", regex_error(&e)))?;
-        if regex.is_match("") {
+        // Validate now with the regex crate's own parser; compile on first use.
+        let hir = regex_syntax::ParserBuilder::new()
+            .build()
+            .parse(&pattern)
+            .map_err(|e| err("pattern", regex_error(&e)))?;
+        if hir.properties().minimum_len() == Some(0) {
             return Err(err("pattern", "matches the empty string".into()));
         }
         let expands = spec.suggest.iter().any(|s| s.contains('$'));
-        let hit_group = regex.capture_names().position(|n| n == Some("hit"));
+        let hit_group = capture_index(&hir, "hit");
         let triggers = if spec.triggers.is_empty() {
-            literal_prefixes(&pattern).unwrap_or_default()
+            literal_prefixes(&hir).unwrap_or_default()
         } else {
             spec.triggers.clone()
         };
@@ -703,7 +712,8 @@ fn build_rule(
             view,
             PatternMatcher {
                 rule: index,
-                regex,
+                pattern,
+                regex: OnceLock::new(),
                 expands,
                 gated,
                 hit_group,
@@ -769,13 +779,9 @@ fn ascii_word_boundaries(pattern: &str) -> String {
 
 /// The literals every match of `pattern` starts with, when there are few and they are whole
 /// characters: the pattern cannot match a message without one of them.
-fn literal_prefixes(pattern: &str) -> Option<Vec<String>> {
+fn literal_prefixes(hir: &regex_syntax::hir::Hir) -> Option<Vec<String>> {
     use regex_syntax::hir::literal::Extractor;
-    let hir = regex_syntax::ParserBuilder::new()
-        .build()
-        .parse(pattern)
-        .ok()?;
-    let seq = Extractor::new().extract(&hir);
+    let seq = Extractor::new().extract(hir);
     let literals = seq.literals()?;
     if literals.is_empty() || literals.len() > 64 {
         return None;
@@ -789,8 +795,22 @@ fn literal_prefixes(pattern: &str) -> Option<Vec<String>> {
         .collect()
 }
 
+/// The index of the capture group called `name`, as the compiled regex will number it.
+fn capture_index(hir: &regex_syntax::hir::Hir, name: &str) -> Option<usize> {
+    use regex_syntax::hir::HirKind;
+    match hir.kind() {
+        HirKind::Capture(c) if c.name.as_deref() == Some(name) => Some(c.index as usize),
+        HirKind::Capture(c) => capture_index(&c.sub, name),
+        HirKind::Repetition(r) => capture_index(&r.sub, name),
+        HirKind::Concat(subs) | HirKind::Alternation(subs) => {
+            subs.iter().find_map(|h| capture_index(h, name))
+        }
+        _ => None,
+    }
+}
+
 /// The regex crate's message, with a hint for the Unicode classes this build leaves out.
-fn regex_error(e: &regex::Error) -> String {
+fn regex_error(e: &dyn std::fmt::Display) -> String {
     let text = e.to_string();
     if text.contains("unicode") || text.contains("Unicode") {
         format!(
