@@ -9,7 +9,8 @@
 //!
 //! Rules are data: TOML packs under `rules/` (format in `rules/README.md`), each rule with its
 //! own examples that the test suite enforces. A [`Pack`] compiles once — one leftmost-longest
-//! Aho-Corasick automaton for all its phrases, every regex compiled once — and a
+//! Aho-Corasick automaton for all its phrases, every regex validated, and compiled once on
+//! first use — and a
 //! [`Checker`] routes each message to the pack of its language. Checking a message normalises it
 //! once ([`text`]: width, case, traditional → simplified, separators for evasion-prone rules)
 //! with an offset map back to the original, so every [`Hint`] points at what the agent typed, in

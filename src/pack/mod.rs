@@ -2,7 +2,8 @@
 //!
 //! A pack is one or more TOML files (see `rules/README.md`); exactly one holds the `[pack]` header.
 //! Compiling builds **one** leftmost-longest Aho-Corasick automaton for all phrases of the pack
-//! (scanned over each text view) and compiles every regular expression once. Checking a message compiles nothing.
+//! (scanned over each text view) and validates every regular expression; each is compiled once,
+//! the first time a message contains one of its triggers. Checking a message compiles nothing.
 
 pub mod examples;
 pub mod format;
