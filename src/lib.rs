@@ -87,7 +87,8 @@
 //! - `cli` (default): the `zhijian` command-line tool and JSON output. The WebAssembly build
 //!   turns it off (`--no-default-features`).
 //!
-//! On `wasm32`, the module [`wasm`] adds the JavaScript binding (`Checker`, `applySuggestion`).
+//! On `wasm32`, the module `wasm` (src/wasm.rs) adds the JavaScript binding (`Checker`,
+//! `applySuggestion`).
 
 pub mod check;
 pub mod defaults;
