@@ -1,6 +1,6 @@
 //! The rule-pack file format as serde types: what a rule author writes (see `rules/README.md`).
 //!
-//! Everything here is plain data; [`super::compile`] validates it and builds the matchers.
+//! Everything here is plain data; compiling a [`super::Pack`] validates it and builds the matchers.
 
 use std::collections::BTreeMap;
 
