@@ -50,6 +50,20 @@ impl Checker {
         self.locale = locale;
     }
 
+    /// Adds a pack; a pack of a language already present replaces it.
+    pub fn add_pack(&mut self, pack: Pack) {
+        self.packs.retain(|p| p.language() != pack.language());
+        self.packs.push(pack);
+    }
+
+    /// The language `text` is checked in: the one set with [`Checker::set_language`], or the
+    /// detected one (Chinese when nothing tells).
+    pub fn language_of(&self, text: &str) -> Language {
+        self.language
+            .or_else(|| Language::detect(text))
+            .unwrap_or(Language::Zh)
+    }
+
     pub fn packs(&self) -> &[Pack] {
         &self.packs
     }
@@ -68,10 +82,7 @@ impl Checker {
 
     /// Checks one message.
     pub fn check(&self, text: &str) -> Report {
-        let language = self
-            .language
-            .or_else(|| Language::detect(text))
-            .unwrap_or(Language::Zh);
+        let language = self.language_of(text);
         match self.pack_for(language) {
             Some(pack) => check_with(pack, text, self.locale.unwrap_or(language)),
             None => Report::empty(language),

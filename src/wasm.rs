@@ -5,6 +5,7 @@
 //! offsets stay available as `start_char`/`end_char`. Errors become JavaScript `Error`s carrying
 //! the native message (file, rule and field for packs). See `www/zhijian.d.ts` for the types.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Once};
 
@@ -123,8 +124,13 @@ fn install_panic_hook() {
 /// Checks chat messages in the page, a worker or Node; nothing leaves the machine.
 #[wasm_bindgen]
 pub struct Checker {
-    inner: crate::Checker,
+    inner: RefCell<crate::Checker>,
+    /// Built-in packs not compiled yet: each is compiled when the first message of its language
+    /// arrives (or `rules()`/`version()` asks), which halves the work before the first check.
+    deferred: RefCell<Vec<DeferredPack>>,
 }
+
+type DeferredPack = (Language, &'static [(&'static str, &'static str)]);
 
 fn get(object: &JsValue, key: &str) -> Result<JsValue, JsError> {
     if object.is_undefined() || object.is_null() {
@@ -184,11 +190,7 @@ impl Checker {
         install_panic_hook();
         let options = options.unwrap_or(JsValue::UNDEFINED);
         let with_defaults = get(&options, "defaults")?.as_bool().unwrap_or(true);
-        let mut packs = if with_defaults {
-            crate::defaults::packs().map_err(|e| JsError::new(&e.to_string()))?
-        } else {
-            Vec::new()
-        };
+        let mut packs = Vec::new();
         let custom = get(&options, "packs")?;
         if !custom.is_undefined() && !custom.is_null() {
             if !Array::is_array(&custom) {
@@ -196,11 +198,22 @@ impl Checker {
             }
             for (i, value) in Array::from(&custom).iter().enumerate() {
                 let pack = pack_from_js(&value, i)?;
-                packs.retain(|p| p.language() != pack.language());
+                packs.retain(|p: &Pack| p.language() != pack.language());
                 packs.push(pack);
             }
         }
-        if packs.is_empty() {
+        // Built-in packs for the languages no custom pack covers, compiled on first use.
+        let mut deferred: Vec<DeferredPack> = Vec::new();
+        if with_defaults {
+            for (dir, files) in crate::defaults::sources() {
+                let language = crate::defaults::language_of(dir)
+                    .ok_or_else(|| JsError::new(&format!("no language for built-in pack {dir}")))?;
+                if !packs.iter().any(|p| p.language() == language) {
+                    deferred.push((language, files));
+                }
+            }
+        }
+        if packs.is_empty() && deferred.is_empty() {
             return Err(JsError::new(
                 "no rule packs: give packs, or leave defaults on",
             ));
@@ -212,8 +225,17 @@ impl Checker {
             true,
         )?);
         inner.set_locale(language_option(&get(&options, "locale")?, "locale", false)?);
-
         let disable = get(&options, "disable")?;
+        let severity = get(&options, "severity")?;
+        let checker = Checker {
+            inner: RefCell::new(inner),
+            deferred: RefCell::new(deferred),
+        };
+        // Overrides name rules of any pack: compile them all first.
+        if Array::is_array(&disable) || severity.is_object() {
+            checker.compile_deferred(None)?;
+        }
+        let mut inner = checker.inner.borrow_mut();
         if Array::is_array(&disable) {
             for id in Array::from(&disable).iter() {
                 let id = id.as_string().unwrap_or_default();
@@ -226,7 +248,6 @@ impl Checker {
                 }
             }
         }
-        let severity = get(&options, "severity")?;
         if severity.is_object() {
             for entry in Object::entries(&Object::from(severity)).iter() {
                 let pair = Array::from(&entry);
@@ -246,14 +267,18 @@ impl Checker {
                 }
             }
         }
-        Ok(Checker { inner })
+        drop(inner);
+        Ok(checker)
     }
 
     /// Checks one message. Lone surrogates in `text` arrive as U+FFFD, one code unit each, so
     /// offsets still match the string the caller holds.
     #[wasm_bindgen(unchecked_return_type = "Report")]
     pub fn check(&self, text: &str) -> Result<JsValue, JsError> {
-        let json = serde_json::to_string(&JsReport::from(&self.inner.check(text)))
+        let language = self.inner.borrow().language_of(text);
+        self.compile_deferred(Some(language))?;
+        let report = self.inner.borrow().check(text);
+        let json = serde_json::to_string(&JsReport::from(&report))
             .map_err(|e| JsError::new(&e.to_string()))?;
         js_sys::JSON::parse(&json).map_err(|_| JsError::new("the report is not valid JSON"))
     }
@@ -261,8 +286,9 @@ impl Checker {
     /// The loaded rules, for settings screens.
     #[wasm_bindgen(unchecked_return_type = "RuleInfo[]")]
     pub fn rules(&self) -> Result<JsValue, JsError> {
-        let rules: Vec<JsRule> = self
-            .inner
+        self.compile_deferred(None)?;
+        let inner = self.inner.borrow();
+        let rules: Vec<JsRule> = inner
             .packs()
             .iter()
             .flat_map(|p| p.rules().iter().map(move |r| JsRule::new(p, r)))
@@ -278,10 +304,28 @@ impl Checker {
             engine: &'a str,
             packs: Vec<&'a crate::PackInfo>,
         }
+        self.compile_deferred(None)?;
+        let inner = self.inner.borrow();
         to_js(&Version {
             engine: env!("CARGO_PKG_VERSION"),
-            packs: self.inner.packs().iter().map(Pack::info).collect(),
+            packs: inner.packs().iter().map(Pack::info).collect(),
         })
+    }
+}
+
+impl Checker {
+    /// Compiles the deferred built-in pack of `language`, or all of them (`None`).
+    fn compile_deferred(&self, language: Option<Language>) -> Result<(), JsError> {
+        let mut deferred = self.deferred.borrow_mut();
+        while let Some(i) = deferred
+            .iter()
+            .position(|(l, _)| language.is_none_or(|want| *l == want))
+        {
+            let (_, files) = deferred.remove(i);
+            let pack = Pack::from_sources(files).map_err(|e| JsError::new(&e.to_string()))?;
+            self.inner.borrow_mut().add_pack(pack);
+        }
+        Ok(())
     }
 }
 
