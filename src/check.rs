@@ -50,6 +50,16 @@ impl Checker {
         self.locale = locale;
     }
 
+    /// Switches a rule of any pack on or off. Returns false when no pack has that rule.
+    pub fn set_rule_enabled(&mut self, id: &str, enabled: bool) -> bool {
+        self.packs.iter_mut().any(|p| p.set_enabled(id, enabled))
+    }
+
+    /// Changes the severity of a rule of any pack. Returns false when no pack has that rule.
+    pub fn set_rule_severity(&mut self, id: &str, severity: Severity) -> bool {
+        self.packs.iter_mut().any(|p| p.set_severity(id, severity))
+    }
+
     /// Adds a pack; a pack of a language already present replaces it.
     pub fn add_pack(&mut self, pack: Pack) {
         self.packs.retain(|p| p.language() != pack.language());
@@ -82,7 +92,11 @@ impl Checker {
 
     /// Checks one message.
     pub fn check(&self, text: &str) -> Report {
-        let language = self.language_of(text);
+        self.check_in(text, self.language_of(text))
+    }
+
+    /// Checks one message as `language`, for callers that already know it (no detection pass).
+    pub fn check_in(&self, text: &str, language: Language) -> Report {
         match self.pack_for(language) {
             Some(pack) => check_with(pack, text, self.locale.unwrap_or(language)),
             None => Report::empty(language),

@@ -239,11 +239,7 @@ impl Checker {
         if Array::is_array(&disable) {
             for id in Array::from(&disable).iter() {
                 let id = id.as_string().unwrap_or_default();
-                let found = inner
-                    .packs_mut()
-                    .iter_mut()
-                    .any(|p| p.set_enabled(&id, false));
-                if !found {
+                if !inner.set_rule_enabled(&id, false) {
                     return Err(JsError::new(&format!("disable: no rule {id:?}")));
                 }
             }
@@ -258,11 +254,7 @@ impl Checker {
                         "severity[{id:?}]: {level:?} is not fatal, major, minor or hint"
                     ))
                 })?;
-                let found = inner
-                    .packs_mut()
-                    .iter_mut()
-                    .any(|p| p.set_severity(&id, level));
-                if !found {
+                if !inner.set_rule_severity(&id, level) {
                     return Err(JsError::new(&format!("severity: no rule {id:?}")));
                 }
             }
@@ -277,7 +269,7 @@ impl Checker {
     pub fn check(&self, text: &str) -> Result<JsValue, JsError> {
         let language = self.inner.borrow().language_of(text);
         self.compile_deferred(Some(language))?;
-        let report = self.inner.borrow().check(text);
+        let report = self.inner.borrow().check_in(text, language);
         let json = serde_json::to_string(&JsReport::from(&report))
             .map_err(|e| JsError::new(&e.to_string()))?;
         js_sys::JSON::parse(&json).map_err(|_| JsError::new("the report is not valid JSON"))
