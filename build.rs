@@ -1,11 +1,19 @@
-//! Embeds the default rule packs (`rules/zh-CN`, `rules/en`) and generates one test per rule file,
-//! so that adding a rule file needs no Rust change and a failing test names the file and rule.
+//! Embeds the built-in data of `rules/` and generates one test per rule file, so that adding a
+//! rule file, a platform profile or a scorecard needs no Rust change and a failing test names the
+//! file and rule.
+//!
+//! - `rules/zh-CN`, `rules/en`: the packs that check agent messages;
+//! - `rules/customer/zh-CN`, `rules/customer/en`: the packs that read customer messages (anger,
+//!   complaint triggers, questions, acceptance) for conversation scoring;
+//! - `rules/platforms/*.toml`, `rules/scorecards/*.toml`: KPI profiles and scorecards.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::{env, fs};
 
-const DEFAULT_PACKS: &[&str] = &["zh-CN", "en"];
+const AGENT_PACKS: &[&str] = &["zh-CN", "en"];
+const CUSTOMER_PACKS: &[&str] = &["customer/zh-CN", "customer/en"];
+const DATA_DIRS: &[(&str, &str)] = &[("PLATFORMS", "platforms"), ("SCORECARDS", "scorecards")];
 
 fn toml_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = fs::read_dir(dir)
@@ -17,23 +25,22 @@ fn toml_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-fn main() {
-    let root =
-        PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
-    let out = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
-    println!("cargo:rerun-if-changed=rules");
+fn file_name(path: &Path) -> String {
+    path.file_name().unwrap().to_string_lossy().to_string()
+}
 
-    let mut packs = String::from("static DEFAULT_PACKS: &[(&str, &[(&str, &str)])] = &[\n");
-    let mut tests = String::new();
-    for pack in DEFAULT_PACKS {
+/// `static NAME: &[(dir, &[(file, text)])]` for packs, and one test per rule file.
+fn embed_packs(root: &Path, name: &str, packs: &[&str], out: &mut String, tests: &mut String) {
+    writeln!(out, "static {name}: &[(&str, &[(&str, &str)])] = &[").unwrap();
+    for pack in packs {
         let dir = root.join("rules").join(pack);
         println!("cargo:rerun-if-changed={}", dir.display());
-        writeln!(packs, "    (\"rules/{pack}\", &[").unwrap();
+        writeln!(out, "    (\"rules/{pack}\", &[").unwrap();
         for file in toml_files(&dir) {
             println!("cargo:rerun-if-changed={}", file.display());
-            let name = file.file_name().unwrap().to_string_lossy().to_string();
+            let name = file_name(&file);
             writeln!(
-                packs,
+                out,
                 "        (\"rules/{pack}/{name}\", include_str!({:?})),",
                 file.display().to_string()
             )
@@ -47,9 +54,43 @@ fn main() {
             )
             .unwrap();
         }
-        writeln!(packs, "    ]),").unwrap();
+        writeln!(out, "    ]),").unwrap();
     }
-    packs.push_str("];\n");
+    out.push_str("];\n");
+}
+
+fn main() {
+    let root =
+        PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let out = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    println!("cargo:rerun-if-changed=rules");
+
+    let mut packs = String::new();
+    let mut tests = String::new();
+    embed_packs(&root, "DEFAULT_PACKS", AGENT_PACKS, &mut packs, &mut tests);
+    embed_packs(
+        &root,
+        "CUSTOMER_PACKS",
+        CUSTOMER_PACKS,
+        &mut packs,
+        &mut tests,
+    );
+    for (name, dir) in DATA_DIRS {
+        let dir = root.join("rules").join(dir);
+        println!("cargo:rerun-if-changed={}", dir.display());
+        writeln!(packs, "static {name}: &[(&str, &str)] = &[").unwrap();
+        for file in toml_files(&dir) {
+            println!("cargo:rerun-if-changed={}", file.display());
+            writeln!(
+                packs,
+                "    (\"{}\", include_str!({:?})),",
+                file.file_stem().unwrap().to_string_lossy(),
+                file.display().to_string()
+            )
+            .unwrap();
+        }
+        packs.push_str("];\n");
+    }
     fs::write(out.join("default_packs.rs"), packs).expect("write default_packs.rs");
     fs::write(out.join("rule_file_tests.rs"), tests).expect("write rule_file_tests.rs");
 }

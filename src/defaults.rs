@@ -1,4 +1,5 @@
-//! The default packs, built into the crate from `rules/` by `build.rs`.
+//! The built-in data, embedded into the crate from `rules/` by `build.rs`: the agent packs, the
+//! customer packs, the platform profiles and the scorecards.
 
 use crate::error::PackError;
 use crate::pack::Pack;
@@ -19,12 +20,36 @@ pub fn sources() -> &'static [(&'static str, &'static [(&'static str, &'static s
     DEFAULT_PACKS
 }
 
+/// The built-in customer packs (`rules/customer/…`): anger, complaint triggers, questions and
+/// acceptance in customer messages, read by conversation scoring.
+pub fn customer_packs() -> Result<Vec<Pack>, PackError> {
+    CUSTOMER_PACKS
+        .iter()
+        .map(|(_, files)| Pack::from_sources(files))
+        .collect()
+}
+
+/// The customer packs as `(directory, [(file, TOML text)])`.
+pub fn customer_sources() -> &'static [(&'static str, &'static [(&'static str, &'static str)])] {
+    CUSTOMER_PACKS
+}
+
+/// The built-in platform profiles as `(id, TOML text)` (`rules/platforms/*.toml`).
+pub fn platform_sources() -> &'static [(&'static str, &'static str)] {
+    PLATFORMS
+}
+
+/// The built-in scorecards as `(id, TOML text)` (`rules/scorecards/*.toml`).
+pub fn scorecard_sources() -> &'static [(&'static str, &'static str)] {
+    SCORECARDS
+}
+
 /// The language of a built-in pack, known without compiling it, so that a checker can compile
 /// each built-in pack only when a message of its language arrives.
 pub fn language_of(dir: &str) -> Option<Language> {
     match dir {
-        "rules/zh-CN" => Some(Language::Zh),
-        "rules/en" => Some(Language::En),
+        "rules/zh-CN" | "rules/customer/zh-CN" => Some(Language::Zh),
+        "rules/en" | "rules/customer/en" => Some(Language::En),
         _ => None,
     }
 }
@@ -33,7 +58,7 @@ pub fn language_of(dir: &str) -> Option<Language> {
 mod tests {
     #[test]
     fn language_of_matches_each_pack_header() {
-        for (dir, files) in super::sources() {
+        for (dir, files) in super::sources().iter().chain(super::customer_sources()) {
             let pack = super::Pack::from_sources(files).expect("built-in pack compiles");
             assert_eq!(super::language_of(dir), Some(pack.language()), "{dir}");
         }

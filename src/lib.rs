@@ -91,9 +91,11 @@
 //! `applySuggestion`).
 
 pub mod check;
+pub mod conversation;
 pub mod defaults;
 pub mod error;
 pub mod pack;
+pub mod review;
 pub mod text;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

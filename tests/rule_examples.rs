@@ -7,6 +7,7 @@ use zhijian::pack::{examples, Pack};
 fn check_rule_file(pack_dir: &str, file: &str) {
     let sources = defaults::sources()
         .iter()
+        .chain(defaults::customer_sources())
         .find(|(dir, _)| *dir == pack_dir)
         .map(|(_, files)| *files)
         .unwrap_or_else(|| panic!("no built-in pack {pack_dir}"));

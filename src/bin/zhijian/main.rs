@@ -1,11 +1,17 @@
-//! The `zhijian` command line: check messages, list and test rule packs.
+//! The `zhijian` command line: check messages, review conversations, list and test rule packs,
+//! generate synthetic conversations.
 //!
 //! Exit codes (stable, for scripts):
 //! - 0: done; no message had a fatal hint (and, for `rules test`, every example held);
 //! - 1: at least one message had a fatal hint, or a rule example failed;
 //! - 2: the command line was wrong;
 //! - 3: a rule pack could not be loaded;
-//! - 4: reading input or writing output failed.
+//! - 4: reading input or writing output failed;
+//! - 5: (`review`) some input lines were not conversations (reported and skipped, or the run
+//!   stopped there with `--strict`).
+
+mod generate;
+mod review;
 
 use std::io::{self, BufRead, BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
@@ -20,6 +26,10 @@ zhijian — customer-service quality inspection (质检)
 USAGE:
     zhijian check [OPTIONS] [TEXT]...     check messages given as arguments
     zhijian check [OPTIONS] --file FILE   check one message per line of FILE (- for stdin)
+    zhijian review [OPTIONS] [FILE]       score whole conversations (JSON Lines or CSV; - or
+                                          no FILE: stdin) and summarise per agent
+    zhijian generate [--count N] [--seed S] [--agents K] [--start DATE] [--days D]
+                                          synthetic conversations as JSON Lines
     zhijian rules list [--rules PATH]     list the rules, one per line, id first
     zhijian rules test [PATH]             run a pack's own examples (default: built-in packs)
     zhijian --version
@@ -31,10 +41,47 @@ OPTIONS:
     --rules PATH            a pack (directory or .toml file) replacing the built-in pack of its
                             language; may be repeated
 
+REVIEW OPTIONS:
+    --format jsonl|csv|none one line per conversation on stdout (default jsonl)
+    --summary FILE          the summary as JSON (- : stdout, with --format none); without it a
+                            readable summary goes to stderr
+    --html FILE             a self-contained HTML report with charts
+    --input jsonl|csv       the input format (default: csv for *.csv, else jsonl)
+    --platform ID           KPI profile for every conversation: taobao, jd, pdd, generic
+                            (default: each conversation's `platform`)
+    --scorecard ID|FILE     default: ecommerce (rules/scorecards/)
+    --sample N [--seed S]   pick N conversations per plan for human review: random, per agent,
+                            lowest scores, fatal, upset customers
+    --compare A..B,C..D     the summary for two date ranges side by side, with the change
+    --temperament R,I,E     at-risk lines per 100 agent messages (rhetorical, imperative, !)
+    --strict                stop at the first malformed line (default: report it and skip it)
+    --threads N             scoring threads (default: one per core)
+    --no-progress           no progress line on a terminal
+    --stats                 print conversations per second and peak memory to stderr
+
 EXIT CODES:
     0 ok · 1 a fatal hint (check) or a failing example (rules test) · 2 usage
-    3 rule pack error · 4 input/output error
+    3 rule pack or scorecard error · 4 input/output error · 5 malformed input lines (review)
 ";
+
+/// How a command ended when it ran to the end.
+enum Outcome {
+    Ok,
+    /// A fatal hint, or a failing example.
+    Failed,
+    /// Input lines that were not conversations.
+    Malformed,
+}
+
+impl From<bool> for Outcome {
+    fn from(ok: bool) -> Outcome {
+        if ok {
+            Outcome::Ok
+        } else {
+            Outcome::Failed
+        }
+    }
+}
 
 enum Failure {
     Usage(String),
@@ -129,21 +176,28 @@ fn load_checker(o: &Options) -> Result<Checker, Failure> {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("check") => parse_options(&args[1..]).and_then(|o| check(&o)),
-        Some("rules") => rules(&args[1..]),
+        Some("check") => parse_options(&args[1..])
+            .and_then(|o| check(&o))
+            .map(Outcome::from),
+        Some("rules") => rules(&args[1..]).map(Outcome::from),
+        Some("review") => {
+            review::run(&args[1..]).map(|ok| if ok { Outcome::Ok } else { Outcome::Malformed })
+        }
+        Some("generate") => generate(&args[1..]).map(Outcome::from),
         Some("--version" | "-V" | "version") => {
             println!("zhijian {}", env!("CARGO_PKG_VERSION"));
-            Ok(true)
+            Ok(Outcome::Ok)
         }
         Some("--help" | "-h" | "help") => {
             print!("{USAGE}");
-            Ok(true)
+            Ok(Outcome::Ok)
         }
         _ => Err(Failure::Usage("expected a command".into())),
     };
     match result {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::from(1),
+        Ok(Outcome::Ok) => ExitCode::SUCCESS,
+        Ok(Outcome::Failed) => ExitCode::from(1),
+        Ok(Outcome::Malformed) => ExitCode::from(5),
         Err(Failure::Usage(m)) => {
             eprintln!("zhijian: {m}\n\n{USAGE}");
             ExitCode::from(2)
@@ -358,7 +412,11 @@ fn rules(args: &[String]) -> Result<bool, Failure> {
         Some("test") => {
             let packs = match args.get(1) {
                 Some(path) => vec![Pack::from_path(&PathBuf::from(path))?],
-                None => zhijian::defaults::packs()?,
+                None => {
+                    let mut packs = zhijian::defaults::packs()?;
+                    packs.extend(zhijian::defaults::customer_packs()?);
+                    packs
+                }
             };
             let mut failed = 0;
             let mut total = 0;
@@ -379,4 +437,42 @@ fn rules(args: &[String]) -> Result<bool, Failure> {
             "expected `rules list` or `rules test`".into(),
         )),
     }
+}
+
+fn generate(args: &[String]) -> Result<bool, Failure> {
+    let mut plan = generate::Plan {
+        count: 1000,
+        seed: 1,
+        agents: 8,
+        start: zhijian::conversation::time::Date::parse("2026-11-02").map_err(Failure::Usage)?,
+        days: 14,
+    };
+    let mut i = 0;
+    while i < args.len() {
+        let flag = args[i].as_str();
+        let value = args
+            .get(i + 1)
+            .ok_or_else(|| Failure::Usage(format!("{flag} needs a value")))?;
+        let number = || {
+            value
+                .parse::<u64>()
+                .map_err(|_| Failure::Usage(format!("{flag}: not a number: {value:?}")))
+        };
+        match flag {
+            "--count" => plan.count = number()?,
+            "--seed" => plan.seed = number()?,
+            "--agents" => plan.agents = number()?.clamp(1, 10_000) as usize,
+            "--days" => plan.days = number()?.clamp(1, 3650) as u32,
+            "--start" => {
+                plan.start =
+                    zhijian::conversation::time::Date::parse(value).map_err(Failure::Usage)?
+            }
+            other => return Err(Failure::Usage(format!("generate: unknown option {other}"))),
+        }
+        i += 2;
+    }
+    let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    generate::generate(&plan, &mut out)?;
+    out.flush()?;
+    Ok(true)
 }
