@@ -24,6 +24,8 @@ pub struct TemperamentLines {
     pub rhetorical: f64,
     pub imperative: f64,
     pub exclamation: f64,
+    /// Fewer agent messages than this tell too little: no flag.
+    pub min_messages: u64,
 }
 
 impl Default for TemperamentLines {
@@ -32,6 +34,7 @@ impl Default for TemperamentLines {
             rhetorical: 2.0,
             imperative: 2.0,
             exclamation: 10.0,
+            min_messages: 20,
         }
     }
 }
@@ -142,14 +145,17 @@ impl Totals {
         let imperative = per100(self.tone.imperative);
         let exclamation = per100(self.tone.exclamation);
         let mut at_risk = Vec::new();
-        if rhetorical.is_some_and(|v| v >= lines.rhetorical) {
-            at_risk.push("rhetorical");
-        }
-        if imperative.is_some_and(|v| v >= lines.imperative) {
-            at_risk.push("imperative");
-        }
-        if exclamation.is_some_and(|v| v >= lines.exclamation) {
-            at_risk.push("exclamation");
+        if self.tone.messages >= lines.min_messages {
+            let crossed = |v: Option<f64>, line: f64| v.is_some_and(|v| v >= line);
+            if crossed(rhetorical, lines.rhetorical) {
+                at_risk.push("rhetorical");
+            }
+            if crossed(imperative, lines.imperative) {
+                at_risk.push("imperative");
+            }
+            if crossed(exclamation, lines.exclamation) {
+                at_risk.push("exclamation");
+            }
         }
         let mut items: Vec<ItemCount> = self
             .items

@@ -124,6 +124,7 @@ fn parse(args: &[String]) -> Result<Args, Failure> {
                     rhetorical: r,
                     imperative: i,
                     exclamation: e,
+                    ..TemperamentLines::default()
                 };
             }
             "--strict" => a.strict = true,
