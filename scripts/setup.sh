@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need, when it is missing: the wasm32 target,
 # wasm-bindgen-cli at the version Cargo.lock pins, wasm-pack, the npm packages, and Debian's
-# Chromium with its driver. Safe to run again: each step checks first.
+# Chromium with its driver and a Chinese font. Safe to run again: each step checks first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,9 +29,11 @@ if [ ! -x node_modules/.bin/wasm-opt ] || [ package.json -nt node_modules/.packa
   if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
 fi
 
-if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
-  say "installing Debian's chromium and chromium-driver"
+# A Chinese font, so that screenshots of the pages show the characters rather than boxes.
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1 \
+  || [ -z "$(fc-list :lang=zh 2>/dev/null)" ]; then
+  say "installing Debian's chromium, chromium-driver and a Chinese font"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq chromium chromium-driver >/dev/null
+  apt-get install -y -qq chromium chromium-driver fonts-wqy-zenhei >/dev/null
 fi

@@ -25,7 +25,7 @@ fn bars(rows: &[(String, f64, String)], max: f64, color: &str) -> String {
     let row_h = 22;
     let height = rows.len() * row_h + 4;
     let mut svg = format!(
-        r#"<svg class="chart" viewBox="0 0 640 {height}" width="640" height="{height}" role="img">"#
+        r#"<svg class="chart" viewBox="0 0 760 {height}" width="760" height="{height}" role="img">"#
     );
     for (i, (label, value, text)) in rows.iter().enumerate() {
         let y = i * row_h + 2;
@@ -36,10 +36,10 @@ fn bars(rows: &[(String, f64, String)], max: f64, color: &str) -> String {
         };
         let _ = write!(
             svg,
-            r#"<text x="170" y="{ty}" text-anchor="end">{label}</text><rect x="178" y="{y}" width="{w:.1}" height="16" fill="{color}"/><text x="{tx:.1}" y="{ty}">{text}</text>"#,
+            r#"<text x="250" y="{ty}" text-anchor="end">{label}</text><rect x="258" y="{y}" width="{w:.1}" height="16" fill="{color}"/><text x="{tx:.1}" y="{ty}">{text}</text>"#,
             ty = y + 13,
             label = esc(label),
-            tx = 184.0 + w,
+            tx = 264.0 + w,
             text = esc(text),
         );
     }
@@ -101,7 +101,7 @@ pub fn render(summary: &Summary, title: &str) -> String {
         r#"<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title><style>
 body{{font:14px/1.5 system-ui,-apple-system,"PingFang SC","Noto Sans CJK SC",sans-serif;margin:2rem auto;max-width:1000px;color:#1f2328;padding:0 1rem}}
 h1{{font-size:1.5rem}}h2{{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #d0d7de;padding-bottom:.3rem}}
-table{{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}}th,td{{padding:.3rem .5rem;border-bottom:1px solid #eaeef2;text-align:right}}th:first-child,td:first-child{{text-align:left}}
+table{{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}}th,td{{padding:.3rem .5rem;border-bottom:1px solid #eaeef2;text-align:right;white-space:nowrap}}th:first-child,td:first-child,td.text{{text-align:left;white-space:normal}}
 .cards{{display:flex;gap:1rem;flex-wrap:wrap}}.card{{border:1px solid #d0d7de;border-radius:8px;padding:.6rem 1rem;min-width:120px}}.card b{{display:block;font-size:1.4rem}}
 .chart text{{font-size:12px;fill:#1f2328}}.chart .axis{{font-size:10px;fill:#57606a}}.risk{{color:#cf222e;font-weight:600}}.muted{{color:#57606a}}
 </style></head><body><h1>{title}</h1>"#,
@@ -232,7 +232,7 @@ table{{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}}th
         for s in samples {
             let _ = write!(
                 h,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"text\">{}</td></tr>",
                 esc(&s.id),
                 esc(&s.agent),
                 s.score,

@@ -386,7 +386,7 @@ impl Sampler {
                 sample(
                     "upset-customer",
                     format!(
-                        "customer {} (anger in {}, complaint triggers in {} messages)",
+                        "upset customer ({}): anger in {} messages, complaint triggers in {}",
                         s.emotion.trend, s.emotion.anger, s.emotion.complaint
                     ),
                 )
