@@ -50,6 +50,11 @@ impl Checker {
         self.locale = locale;
     }
 
+    /// The language of hint messages, when set.
+    pub fn locale(&self) -> Option<Language> {
+        self.locale
+    }
+
     /// Switches a rule of any pack on or off. Returns false when no pack has that rule.
     pub fn set_rule_enabled(&mut self, id: &str, enabled: bool) -> bool {
         self.packs.iter_mut().any(|p| p.set_enabled(id, enabled))

@@ -95,6 +95,112 @@ export interface VersionInfo {
 
 export type PackSource = string | { files: Record<string, string> } | object;
 
+export interface ConversationOptions {
+  /** A platform profile for this conversation, whatever its `platform` field says. */
+  platform?: "taobao" | "jd" | "pdd" | "generic" | string;
+  /** A built-in scorecard id (`ecommerce`) or a scorecard's TOML text. */
+  scorecard?: string;
+  /** The language of item names (default zh). */
+  locale?: Language;
+}
+
+/** A conversation in the format of docs/conversations.md: an object or one JSON line. */
+export type ConversationInput = string | object;
+
+export interface ConversationScore {
+  id: string;
+  agent: string;
+  platform: string;
+  shop?: string;
+  channel?: string;
+  date: string | null;
+  scorecard: string;
+  score: number;
+  passed: boolean;
+  fatal: boolean;
+  pass_line: number;
+  deductions: Deduction[];
+  credits: Deduction[];
+  kpis: Kpis;
+  emotion: Emotion;
+  findings: Finding[];
+  tone: Tone;
+  call?: CallMetrics;
+  messages: number;
+}
+
+export interface Deduction {
+  item: string;
+  name: string;
+  points: number;
+  fatal: boolean;
+  message?: number;
+  rule?: string;
+  check?: string;
+  kpi?: string;
+  span?: Span;
+  text?: string;
+  reason: string;
+}
+
+/** Offsets in the message: `start`/`end` in characters, as the CLI gives them, and UTF-16. */
+export interface Span {
+  start: number;
+  end: number;
+  start_utf16: number;
+  end_utf16: number;
+}
+
+export interface Kpis {
+  first_response_seconds: number | null;
+  avg_response_seconds: number | null;
+  response_rate: Rate;
+  answered_in_time: boolean | null;
+  effective_reply: boolean | null;
+  answer_ratio: number | null;
+  slow_turns: number;
+  turns: number;
+  unanswered_turns: number;
+  max_response_seconds: number | null;
+  customer_messages: number;
+  agent_messages: number;
+  bot_messages: number;
+  converted: boolean | null;
+}
+
+export interface Rate {
+  hits: number;
+  total: number;
+}
+
+export interface Emotion {
+  anger: number;
+  complaint: number;
+  trend: "calm" | "upset" | "escalated" | "calmed";
+  first_upset: number | null;
+}
+
+export interface Finding {
+  check: string;
+  message: number | null;
+  detail: string;
+}
+
+export interface Tone {
+  messages: number;
+  rhetorical: number;
+  imperative: number;
+  exclamation: number;
+}
+
+export interface CallMetrics {
+  agent_rate_per_minute: number | null;
+  rate_unit: string;
+  long_silences: number;
+  overlaps: number;
+  agent_talk_share: number | null;
+}
+
 export interface CheckerOptions {
   packs?: PackSource[];
   defaults?: boolean;
@@ -125,6 +231,9 @@ fn install_panic_hook() {
 #[wasm_bindgen]
 pub struct Checker {
     inner: RefCell<crate::Checker>,
+    /// Conversation scoring's own data (customer packs, platform profiles, scorecard), built
+    /// on the first `scoreConversation`.
+    inspector: RefCell<Option<crate::conversation::Inspector>>,
     /// Built-in packs not compiled yet: each is compiled when the first message of its language
     /// arrives (or `rules()`/`version()` asks), which halves the work before the first check.
     deferred: RefCell<Vec<DeferredPack>>,
@@ -229,6 +338,7 @@ impl Checker {
         let severity = get(&options, "severity")?;
         let checker = Checker {
             inner: RefCell::new(inner),
+            inspector: RefCell::new(None),
             deferred: RefCell::new(deferred),
         };
         // Overrides name rules of any pack: compile them all first.
@@ -273,6 +383,88 @@ impl Checker {
         let json = serde_json::to_string(&JsReport::from(&report))
             .map_err(|e| JsError::new(&e.to_string()))?;
         js_sys::JSON::parse(&json).map_err(|_| JsError::new("the report is not valid JSON"))
+    }
+
+    /// Scores a whole conversation (an object or one JSON line of the conversation format)
+    /// exactly as `zhijian review` does: the same JSON, KPIs, deductions and spans.
+    #[wasm_bindgen(js_name = scoreConversation, unchecked_return_type = "ConversationScore")]
+    pub fn score_conversation(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ConversationInput")] conversation: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ConversationOptions")] options: Option<JsValue>,
+    ) -> Result<JsValue, JsError> {
+        use crate::conversation::{Inspector, Platform, Scorecard};
+        let error = |e: &dyn std::fmt::Display| JsError::new(&e.to_string());
+        let options = options.unwrap_or(JsValue::UNDEFINED);
+        // A conversation may mix languages: every built-in pack is needed.
+        self.compile_deferred(None)?;
+        let mut slot = self.inspector.borrow_mut();
+        if slot.is_none() {
+            let customer = crate::defaults::customer_packs().map_err(|e| error(&e))?;
+            let card = Scorecard::builtin("ecommerce")
+                .ok_or_else(|| JsError::new("no built-in scorecard"))?
+                .map_err(|e| error(&e))?;
+            *slot = Some(Inspector::new(
+                crate::Checker::new(Vec::new()),
+                crate::Checker::new(customer),
+                Platform::builtin().map_err(|e| error(&e))?,
+                card,
+            ));
+        }
+        let Some(base) = slot.as_ref() else {
+            return Err(JsError::new("conversation scoring is not available"));
+        };
+        // Options apply to this call only.
+        let platform = get(&options, "platform")?.as_string();
+        let scorecard = get(&options, "scorecard")?.as_string();
+        let locale = language_option(&get(&options, "locale")?, "locale", false)?;
+        let custom;
+        let inspector = if platform.is_some() || scorecard.is_some() || locale.is_some() {
+            let card = match scorecard {
+                None => base.scorecard().clone(),
+                Some(text) => match Scorecard::builtin(&text) {
+                    Some(card) => card.map_err(|e| error(&e))?,
+                    None => Scorecard::from_toml("scorecard", &text).map_err(|e| error(&e))?,
+                },
+            };
+            let mut i = Inspector::new(
+                crate::Checker::new(Vec::new()),
+                crate::Checker::new(crate::defaults::customer_packs().map_err(|e| error(&e))?),
+                base.platforms().to_vec(),
+                card,
+            );
+            if let Some(p) = platform {
+                i.set_platform(&p).map_err(|e| JsError::new(&e))?;
+            }
+            if let Some(l) = locale {
+                i.set_locale(l);
+            }
+            custom = i;
+            &custom
+        } else {
+            base
+        };
+        let line = match conversation.as_string() {
+            Some(text) => text,
+            None => js_sys::JSON::stringify(&conversation)
+                .ok()
+                .and_then(|s| s.as_string())
+                .ok_or_else(|| {
+                    JsError::new("the conversation must be an object or a JSON string")
+                })?,
+        };
+        let parsed = inspector.parse(&line).map_err(|e| error(&e))?;
+        // A per-call locale applies to hint messages too, as `review --locale` does.
+        let mut agent = self.inner.borrow_mut();
+        let saved = agent.locale();
+        if locale.is_some() {
+            agent.set_locale(locale);
+        }
+        let score = inspector.score_with(&agent, &parsed);
+        agent.set_locale(saved);
+        drop(agent);
+        let json = serde_json::to_string(&score).map_err(|e| error(&e))?;
+        js_sys::JSON::parse(&json).map_err(|_| JsError::new("the score is not valid JSON"))
     }
 
     /// The loaded rules, for settings screens.

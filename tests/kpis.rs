@@ -7,7 +7,9 @@ fn kpis_of(platform: &str, messages: &[(&str, &str, &str)], orders: Option<&str>
     let inspector = Inspector::with_defaults().unwrap();
     let messages: Vec<String> = messages
         .iter()
-        .map(|(role, at, text)| format!(r#"{{"role":"{role}","at":"2026-11-02T{at}+08:00","text":"{text}"}}"#))
+        .map(|(role, at, text)| {
+            format!(r#"{{"role":"{role}","at":"2026-11-02T{at}+08:00","text":"{text}"}}"#)
+        })
         .collect();
     let orders = orders.map_or(String::new(), |o| format!(r#","orders":{o}"#));
     let line = format!(
@@ -68,13 +70,41 @@ fn an_unanswered_turn_counts_as_the_cap() {
 /// JD: 30-second answer rate per session; sessions starting 23:00–09:00 are excluded.
 #[test]
 fn jd_answer_rate_by_session_start() {
-    let day = kpis_of("jd", &[("customer", "09:00:00", "在吗"), ("agent", "09:00:25", "您好")], None);
+    let day = kpis_of(
+        "jd",
+        &[
+            ("customer", "09:00:00", "在吗"),
+            ("agent", "09:00:25", "您好"),
+        ],
+        None,
+    );
     assert_eq!(day.answered_in_time, Some(true));
-    let slow = kpis_of("jd", &[("customer", "09:00:00", "在吗"), ("agent", "09:00:31", "您好")], None);
+    let slow = kpis_of(
+        "jd",
+        &[
+            ("customer", "09:00:00", "在吗"),
+            ("agent", "09:00:31", "您好"),
+        ],
+        None,
+    );
     assert_eq!(slow.answered_in_time, Some(false));
-    let night = kpis_of("jd", &[("customer", "23:10:00", "在吗"), ("agent", "23:10:05", "您好")], None);
+    let night = kpis_of(
+        "jd",
+        &[
+            ("customer", "23:10:00", "在吗"),
+            ("agent", "23:10:05", "您好"),
+        ],
+        None,
+    );
     assert_eq!(night.answered_in_time, None);
-    let early = kpis_of("jd", &[("customer", "08:59:59", "在吗"), ("agent", "09:00:05", "您好")], None);
+    let early = kpis_of(
+        "jd",
+        &[
+            ("customer", "08:59:59", "在吗"),
+            ("agent", "09:00:05", "您好"),
+        ],
+        None,
+    );
     assert_eq!(early.answered_in_time, None);
 }
 
@@ -93,13 +123,20 @@ fn pdd_effective_reply() {
     assert_eq!(ok.effective_reply, Some(true));
     let late = kpis_of(
         "pdd",
-        &[("customer", "09:00:00", "甜吗"), ("agent", "10:01:00", "很甜哦")], // 3660 s
+        &[
+            ("customer", "09:00:00", "甜吗"),
+            ("agent", "10:01:00", "很甜哦"),
+        ], // 3660 s
         None,
     );
     assert_eq!(late.effective_reply, Some(false));
     let unanswered = kpis_of(
         "pdd",
-        &[("customer", "09:00:00", "甜吗"), ("agent", "09:00:10", "很甜哦"), ("customer", "09:01:00", "几天到")],
+        &[
+            ("customer", "09:00:00", "甜吗"),
+            ("agent", "09:00:10", "很甜哦"),
+            ("customer", "09:01:00", "几天到"),
+        ],
         None,
     );
     assert_eq!(unanswered.effective_reply, Some(false));
@@ -109,12 +146,24 @@ fn pdd_effective_reply() {
 
 #[test]
 fn conversion_needs_an_order_after_the_question() {
-    let messages = [("customer", "10:00:00", "有货吗"), ("agent", "10:00:10", "有的亲")];
+    let messages = [
+        ("customer", "10:00:00", "有货吗"),
+        ("agent", "10:00:10", "有的亲"),
+    ];
     let after = r#"[{"event":"paid","at":"2026-11-02T10:05:00+08:00"}]"#;
     let before = r#"[{"event":"placed","at":"2026-11-02T09:00:00+08:00"}]"#;
-    assert_eq!(kpis_of("taobao", &messages, Some(after)).converted, Some(true));
-    assert_eq!(kpis_of("taobao", &messages, Some(before)).converted, Some(false));
-    assert_eq!(kpis_of("taobao", &messages, Some("[]")).converted, Some(false));
+    assert_eq!(
+        kpis_of("taobao", &messages, Some(after)).converted,
+        Some(true)
+    );
+    assert_eq!(
+        kpis_of("taobao", &messages, Some(before)).converted,
+        Some(false)
+    );
+    assert_eq!(
+        kpis_of("taobao", &messages, Some("[]")).converted,
+        Some(false)
+    );
 }
 
 /// Epoch milliseconds read in the profile's offset: 02:00 UTC is 10:00 in China.

@@ -158,8 +158,8 @@ pub fn run(
             message: Some(turn.opened_by),
             detail: "no agent replied".into(),
         });
-        for j in turn.opened_by..messages.len() {
-            if messages[j].role == Role::Customer && has_category(report(j), "question") {
+        for (j, m) in messages.iter().enumerate().skip(turn.opened_by) {
+            if m.role == Role::Customer && has_category(report(j), "question") {
                 findings.push(Finding {
                     check: "unanswered-question",
                     message: Some(j),

@@ -217,12 +217,16 @@ impl Inspector {
 
     /// The reports of every message: agent messages through the agent packs, customer messages
     /// through the customer packs, nothing for bots and system messages.
-    pub fn message_reports(&self, conversation: &Conversation) -> Vec<Option<Report>> {
+    pub fn message_reports(
+        &self,
+        agent: &Checker,
+        conversation: &Conversation,
+    ) -> Vec<Option<Report>> {
         conversation
             .messages
             .iter()
             .map(|m| match m.role {
-                Role::Agent => Some(self.agent.check(&m.text)),
+                Role::Agent => Some(agent.check(&m.text)),
                 Role::Customer => Some(self.customer.check(&m.text)),
                 Role::Bot | Role::System => None,
             })
@@ -231,8 +235,14 @@ impl Inspector {
 
     /// Scores a conversation.
     pub fn score(&self, conversation: &Conversation) -> ConversationScore {
+        self.score_with(&self.agent, conversation)
+    }
+
+    /// Scores a conversation with another checker for agent messages (the WebAssembly binding
+    /// passes the one its caller configured).
+    pub fn score_with(&self, agent: &Checker, conversation: &Conversation) -> ConversationScore {
         let platform = self.platform_for(conversation.platform.as_deref());
-        let reports = self.message_reports(conversation);
+        let reports = self.message_reports(agent, conversation);
         let turns = kpi::turns(conversation);
         let mut kpis = kpi::kpis(conversation, &turns, platform);
         let (findings, emotion) = checks::run(conversation, &reports, &turns, platform);

@@ -260,10 +260,10 @@ impl Scorecard {
                     severities,
                 }
             };
-            if item.above.is_some() || item.below.is_some() {
-                if !matches!(selector, Selector::Kpi { .. }) {
-                    return Err(err("above", "`above` and `below` are for KPI items".into()));
-                }
+            if (item.above.is_some() || item.below.is_some())
+                && !matches!(selector, Selector::Kpi { .. })
+            {
+                return Err(err("above", "`above` and `below` are for KPI items".into()));
             }
             let points = match (item.deduct, item.credit) {
                 (Some(d), None) => -(d.min(1000) as i32),

@@ -53,8 +53,9 @@ fn columns(cols: &[(String, f64)], color: &str) -> String {
     let n = cols.len().max(1);
     let width = 640.0;
     let slot = (width - 40.0) / n as f64;
-    let mut svg =
-        format!(r#"<svg class="chart" viewBox="0 0 640 200" width="640" height="200" role="img">"#);
+    let mut svg = String::from(
+        r#"<svg class="chart" viewBox="0 0 640 200" width="640" height="200" role="img">"#,
+    );
     for (i, (label, value)) in cols.iter().enumerate() {
         let h = if max > 0.0 { value / max * 150.0 } else { 0.0 };
         let x = 30.0 + i as f64 * slot;

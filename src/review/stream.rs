@@ -109,7 +109,9 @@ pub fn run(
         if let Ok(rx) = work_rx.lock() {
             while rx.recv().is_ok() {}
         }
-        let read = reader.join().unwrap_or_else(|_| Ok(()));
+        let read = reader
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("the input reader stopped")));
         written?;
         read.map_err(StreamError::Io)
     })?;

@@ -172,5 +172,7 @@ test('TypeScript declarations match real results key by key', () => {
     conforms(checker.check(text), 'Report', types, 'report');
   }
   conforms(checker.rules(), 'RuleInfo[]', types, 'rules');
+  const lines = readFileSync(new URL('../../examples/conversations.jsonl', import.meta.url), 'utf8').trim().split('\n');
+  for (const line of lines) conforms(checker.scoreConversation(line), 'ConversationScore', types, 'conversation');
   conforms(checker.version(), 'VersionInfo', types, 'version');
 });

@@ -300,7 +300,7 @@ pub fn generate(plan: &Plan, out: &mut impl std::io::Write) -> std::io::Result<(
                 .last()
                 .is_some_and(|m| m.0 == "customer" && lines.angry.contains(&m.2.as_str()));
             let text = if round == 0 && chance(&mut rng, habit.greeting) {
-                format!("{}", pick(&mut rng, lines.greeting))
+                pick(&mut rng, lines.greeting).to_string()
             } else if customer_upset && chance(&mut rng, habit.apology) {
                 pick(&mut rng, lines.apology).to_string()
             } else if chance(&mut rng, habit.fatal) {
