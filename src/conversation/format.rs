@@ -1,5 +1,6 @@
 //! The conversation format: JSON Lines, one conversation per line (spec: `docs/conversations.md`).
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{self, Deserializer, Visitor};
@@ -207,7 +208,7 @@ enum OneOrMany {
 }
 
 #[derive(Deserialize)]
-struct RawConversation {
+struct RawConversation<'a> {
     id: Id,
     platform: Option<String>,
     shop: Option<String>,
@@ -215,15 +216,18 @@ struct RawConversation {
     agent: Option<OneOrMany>,
     agents: Option<Vec<String>>,
     customer: Option<String>,
-    messages: Option<Vec<RawMessage>>,
+    #[serde(borrow)]
+    messages: Option<Vec<RawMessage<'a>>>,
     segments: Option<Vec<RawSegment>>,
     started_at: Option<RawTime>,
     orders: Option<Vec<RawOrder>>,
 }
 
 #[derive(Deserialize)]
-struct RawMessage {
-    role: String,
+struct RawMessage<'a> {
+    /// Borrowed from the line: a role needs no allocation of its own.
+    #[serde(borrow)]
+    role: Cow<'a, str>,
     #[serde(alias = "sender_id")]
     sender: Option<String>,
     #[serde(alias = "time", alias = "timestamp")]

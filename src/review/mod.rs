@@ -364,10 +364,16 @@ impl Sampler {
                 format!("uniform random sample (seed {})", self.plan.seed),
             )
         });
-        let agent = self.per_agent.entry(s.agent.clone()).or_insert(Reservoir {
-            seen: 0,
-            kept: Vec::new(),
-        });
+        if !self.per_agent.contains_key(&s.agent) {
+            let empty = Reservoir {
+                seen: 0,
+                kept: Vec::new(),
+            };
+            self.per_agent.insert(s.agent.clone(), empty);
+        }
+        let Some(agent) = self.per_agent.get_mut(&s.agent) else {
+            return;
+        };
         agent.offer(size, &mut self.rng, || {
             sample("per-agent", format!("random sample of agent {}", s.agent))
         });
@@ -504,16 +510,21 @@ impl Review {
                 self.agents.insert(s.agent.clone(), t);
             }
         }
+        // Look up before inserting: no key is allocated for the groups already there.
         if let Some(date) = &s.date {
-            self.days.entry(date.clone()).or_default().add(s);
+            match self.days.get_mut(date) {
+                Some(t) => t.add(s),
+                None => self.days.entry(date.clone()).or_default().add(s),
+            }
         }
         for d in &s.deductions {
-            let key = d
-                .rule
-                .as_deref()
-                .or(d.check)
-                .map_or_else(|| d.item.clone(), str::to_string);
-            *self.rules.entry(key).or_default() += 1;
+            let key = d.rule.as_deref().or(d.check).unwrap_or(&d.item);
+            match self.rules.get_mut(key) {
+                Some(n) => *n += 1,
+                None => {
+                    self.rules.insert(key.to_string(), 1);
+                }
+            }
         }
         self.histogram[(s.score as usize / 10).min(9)] += 1;
         if let Some(sampler) = &mut self.sampler {
