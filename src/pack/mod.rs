@@ -841,9 +841,7 @@ fn build_index(
     let automaton = AhoCorasickBuilder::new()
         .match_kind(MatchKind::LeftmostLongest)
         .start_kind(StartKind::Both)
-        // The DFA scans faster but takes several times longer to build, which is start-up in the
-        // agent's page; the contiguous NFA is the balance (see BENCHMARKS.md).
-        .kind(Some(AhoCorasickKind::ContiguousNFA))
+        .kind(Some(AUTOMATON_KIND))
         .build(&keys)
         .map_err(|e| PackError::in_file(file, format!("cannot build the phrase automaton: {e}")))?;
     Ok(Some(PhraseIndex {
@@ -852,6 +850,14 @@ fn build_index(
         has_shorter_prefix,
     }))
 }
+
+/// The DFA scans fastest but takes several times longer to build, which in the agent's page is
+/// start-up: WebAssembly uses the contiguous NFA, native builds (CLI, batch review) the DFA. Both
+/// give the same matches (tests/wasm_parity.rs). Figures: BENCHMARKS.md.
+#[cfg(target_arch = "wasm32")]
+const AUTOMATON_KIND: AhoCorasickKind = AhoCorasickKind::ContiguousNFA;
+#[cfg(not(target_arch = "wasm32"))]
+const AUTOMATON_KIND: AhoCorasickKind = AhoCorasickKind::DFA;
 
 fn group_patterns(patterns: Vec<(View, PatternMatcher)>) -> Vec<PatternGroup> {
     let mut groups: Vec<PatternGroup> = Vec::new();
