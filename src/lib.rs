@@ -64,14 +64,26 @@
 //! # Ok::<(), zhijian::PackError>(())
 //! ```
 //!
+//! # Conversations
+//!
+//! [`conversation::Inspector`] scores whole conversations: turns and the platform KPIs from
+//! profiles in `rules/platforms/`, conversation checks (greeting, closing, apology after anger,
+//! unanswered questions, repeats, slow turns, the customer's emotion, upsell, call metrics) and a
+//! weighted scorecard from `rules/scorecards/` with fatal items, every deduction explained by
+//! message, span and reason. [`review`] aggregates scores per agent, day and period, samples
+//! conversations for human review and writes the HTML report; `zhijian review` streams files on
+//! every core. The format and definitions: `docs/conversations.md`.
+//!
 //! # Performance
 //!
 //! Measured by `cargo bench --bench check` on a 2-core machine, over 6,000 mixed Chinese and
-//! English replies of about 60 characters, with both default packs (206 rules) loaded: a median
+//! English replies of about 60 characters, with both default packs (208 rules) loaded: a median
 //! of 9–13 µs per message natively, 6–12 times a bare Aho-Corasick scan of the same phrases.
-//! Time grows linearly with the text. Compiling both packs takes about 10 ms; each regex is
-//! compiled the first time its trigger appears. Figures, method and the WebAssembly side:
-//! `BENCHMARKS.md`.
+//! Time grows linearly with the text. Compiling both packs takes about 25 ms natively (the
+//! phrase automaton is a DFA; WebAssembly builds the faster-to-build contiguous NFA); each regex
+//! is compiled the first time its trigger appears. `cargo bench --bench review` scores about
+//! 55,000 conversations per second on both cores in under 65 MB. Figures, method and the
+//! WebAssembly side: `BENCHMARKS.md`.
 //!
 //! # Untrusted input
 //!
@@ -84,8 +96,8 @@
 //!
 //! # Crate features
 //!
-//! - `cli` (default): the `zhijian` command-line tool and JSON output. The WebAssembly build
-//!   turns it off (`--no-default-features`).
+//! - `cli` (default): the `zhijian` command-line tool (with mimalloc as its allocator). The
+//!   WebAssembly build turns it off (`--no-default-features`).
 //!
 //! On `wasm32`, the module `wasm` (src/wasm.rs) adds the JavaScript binding (`Checker`,
 //! `applySuggestion`).

@@ -658,7 +658,7 @@ pub struct Summary {
     pub days: Vec<DaySummary>,
     /// How often each rule or check took points, most frequent first.
     pub rule_hits: Vec<RuleCount>,
-    /// Conversations per score decile: [0,10), [10,20) … [90,100].
+    /// Conversations per score decile: 0–9, 10–19 … 90–100.
     pub score_histogram: [u64; 10],
     pub temperament_lines: TemperamentLines,
     #[serde(skip_serializing_if = "Option::is_none")]
