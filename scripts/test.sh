@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Every test, on a fresh machine too: installs what is missing (scripts/setup.sh), then checks
 # formatting and lints, runs the Rust tests (rule examples, corpora, golden snapshots, CLI…),
-# builds the WebAssembly package, runs the JavaScript API tests and the WebAssembly parity tests
-# in Node and in headless Chromium.
+# builds the WebAssembly package, runs the JavaScript API tests, the browser end-to-end tests of
+# the widget and the sandbox, and the WebAssembly parity tests in Node and in headless Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
@@ -26,6 +26,9 @@ bash scripts/build-wasm.sh
 
 step "JavaScript API tests (Node)"
 node --test tests/js/
+
+step "browser end-to-end tests: widget, score log, sandbox (headless Chromium; screenshots in target/e2e/)"
+node --test tests/e2e/
 
 step "WebAssembly parity with native, in Node"
 wasm-pack test --node -- --no-default-features --test wasm_parity

@@ -95,6 +95,13 @@ export interface VersionInfo {
 
 export type PackSource = string | { files: Record<string, string> } | object;
 
+export interface PlatformInfo {
+  id: string;
+  name: string;
+  slow_reply_seconds: number;
+  utc_offset_minutes: number;
+}
+
 export interface ConversationOptions {
   /** A platform profile for this conversation, whatever its `platform` field says. */
   platform?: "taobao" | "jd" | "pdd" | "generic" | string;
@@ -465,6 +472,31 @@ impl Checker {
         drop(agent);
         let json = serde_json::to_string(&score).map_err(|e| error(&e))?;
         js_sys::JSON::parse(&json).map_err(|_| JsError::new("the score is not valid JSON"))
+    }
+
+    /// The built-in platform profiles, for clocks and settings screens (slow-reply line, KPI
+    /// windows in seconds of the day).
+    #[wasm_bindgen(unchecked_return_type = "PlatformInfo[]")]
+    pub fn platforms(&self) -> Result<JsValue, JsError> {
+        #[derive(Serialize)]
+        struct Info<'a> {
+            id: &'a str,
+            name: &'a str,
+            slow_reply_seconds: f64,
+            utc_offset_minutes: i32,
+        }
+        let platforms =
+            crate::conversation::Platform::builtin().map_err(|e| JsError::new(&e.to_string()))?;
+        let infos: Vec<Info> = platforms
+            .iter()
+            .map(|p| Info {
+                id: &p.id,
+                name: &p.name,
+                slow_reply_seconds: p.slow_reply_seconds,
+                utc_offset_minutes: p.utc_offset_minutes,
+            })
+            .collect();
+        to_js(&infos)
     }
 
     /// The loaded rules, for settings screens.

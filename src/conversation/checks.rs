@@ -88,6 +88,7 @@ pub fn run(
     reports: &[Option<Report>],
     turns: &[Turn],
     platform: &Platform,
+    zh: bool,
 ) -> (Vec<Finding>, Emotion) {
     let messages = &conversation.messages;
     let report = |i: usize| reports.get(i).and_then(Option::as_ref);
@@ -101,7 +102,7 @@ pub fn run(
             findings.push(Finding {
                 check: "missing-greeting",
                 message: Some(first),
-                detail: "the first reply has no greeting".into(),
+                detail: say(zh, "首次回复没有问候语", "the first reply has no greeting"),
             });
         }
     }
@@ -110,7 +111,11 @@ pub fn run(
             findings.push(Finding {
                 check: "missing-closing",
                 message: Some(last),
-                detail: "the last reply has no closing".into(),
+                detail: say(
+                    zh,
+                    "最后一条回复没有结束语",
+                    "the last reply has no closing",
+                ),
             });
         }
     }
@@ -140,10 +145,14 @@ pub fn run(
                 findings.push(Finding {
                     check: "no-apology-after-anger",
                     message: Some(i),
-                    detail: format!(
-                        "the customer was upset (message {}) and the reply has no apology or reassurance",
-                        upset + 1
-                    ),
+                    detail: if zh {
+                        format!("客户情绪激动（第 {} 条消息），回复中没有致歉或安抚", upset + 1)
+                    } else {
+                        format!(
+                            "the customer was upset (message {}) and the reply has no apology or reassurance",
+                            upset + 1
+                        )
+                    },
                 });
             }
         }
@@ -156,14 +165,18 @@ pub fn run(
         findings.push(Finding {
             check: "unanswered-turn",
             message: Some(turn.opened_by),
-            detail: "no agent replied".into(),
+            detail: say(zh, "客服没有回复", "no agent replied"),
         });
         for (j, m) in messages.iter().enumerate().skip(turn.opened_by) {
             if m.role == Role::Customer && has_category(report(j), "question") {
                 findings.push(Finding {
                     check: "unanswered-question",
                     message: Some(j),
-                    detail: "the customer's question got no reply".into(),
+                    detail: say(
+                        zh,
+                        "客户的问题没有得到回复",
+                        "the customer's question got no reply",
+                    ),
                 });
             }
         }
@@ -176,7 +189,11 @@ pub fn run(
             findings.push(Finding {
                 check: "repeated-reply",
                 message: Some(pair[1]),
-                detail: "repeats the previous reply word for word".into(),
+                detail: say(
+                    zh,
+                    "与上一条回复完全相同",
+                    "repeats the previous reply word for word",
+                ),
             });
         }
     }
@@ -187,11 +204,19 @@ pub fn run(
                 findings.push(Finding {
                     check: "slow-turn",
                     message: Some(reply),
-                    detail: format!(
-                        "replied after {} s (line: {} s)",
-                        round1(s),
-                        round1(platform.slow_reply_seconds)
-                    ),
+                    detail: if zh {
+                        format!(
+                            "{} 秒后才回复（慢响应线 {} 秒）",
+                            round1(s),
+                            round1(platform.slow_reply_seconds)
+                        )
+                    } else {
+                        format!(
+                            "replied after {} s (line: {} s)",
+                            round1(s),
+                            round1(platform.slow_reply_seconds)
+                        )
+                    },
                 });
             }
         }
@@ -205,7 +230,11 @@ pub fn run(
         findings.push(Finding {
             check: "customer-escalated",
             message: last,
-            detail: "the customer was calm at first and upset at the end".into(),
+            detail: say(
+                zh,
+                "客户开始时平静，结束时情绪激动",
+                "the customer was calm at first and upset at the end",
+            ),
         });
     }
 
@@ -217,7 +246,7 @@ pub fn run(
         findings.push(Finding {
             check: "upsell-offered",
             message: Some(offer),
-            detail: "offered a related item".into(),
+            detail: say(zh, "主动推荐了关联商品", "offered a related item"),
         });
         let said_yes = (offer + 1..messages.len())
             .find(|&j| messages[j].role == Role::Customer && has_category(report(j), "acceptance"));
@@ -231,16 +260,20 @@ pub fn run(
                 check: "upsell-accepted",
                 message: said_yes.or(Some(offer)),
                 detail: if said_yes.is_some() {
-                    "the customer accepted the offer".into()
+                    say(zh, "客户接受了推荐", "the customer accepted the offer")
                 } else {
-                    "the customer ordered after the offer".into()
+                    say(
+                        zh,
+                        "推荐后客户下单了",
+                        "the customer ordered after the offer",
+                    )
                 },
             });
         }
     }
 
     if conversation.is_call {
-        call_findings(conversation, platform, &mut findings);
+        call_findings(conversation, platform, zh, &mut findings);
     }
     (findings, emotion)
 }
@@ -280,7 +313,7 @@ fn emotion(conversation: &Conversation, reports: &[Option<Report>]) -> Emotion {
 /// Silences, talking over and speech rate, from transcript segments.
 pub fn call_metrics(conversation: &Conversation, platform: &Platform) -> CallMetrics {
     let mut findings = Vec::new();
-    call_findings(conversation, platform, &mut findings);
+    call_findings(conversation, platform, false, &mut findings);
     let mut m = CallMetrics {
         long_silences: findings
             .iter()
@@ -330,7 +363,12 @@ fn agent_speech_rate(conversation: &Conversation) -> (Option<f64>, &'static str)
     ((seconds > 0.0).then(|| units as f64 * 60.0 / seconds), unit)
 }
 
-fn call_findings(conversation: &Conversation, platform: &Platform, findings: &mut Vec<Finding>) {
+fn call_findings(
+    conversation: &Conversation,
+    platform: &Platform,
+    zh: bool,
+    findings: &mut Vec<Finding>,
+) {
     let phone = &platform.phone;
     let segments: Vec<(usize, Role, f64, f64)> = conversation
         .messages
@@ -347,14 +385,22 @@ fn call_findings(conversation: &Conversation, platform: &Platform, findings: &mu
                 findings.push(Finding {
                     check: "long-silence",
                     message: Some(i),
-                    detail: format!("{} s of silence before this", round1(gap)),
+                    detail: if zh {
+                        format!("此前静默 {} 秒", round1(gap))
+                    } else {
+                        format!("{} s of silence before this", round1(gap))
+                    },
                 });
             }
             if role == Role::Agent && prev_role == Role::Customer && -gap > phone.overlap_seconds {
                 findings.push(Finding {
                     check: "overlap",
                     message: Some(i),
-                    detail: format!("the agent talked over the customer for {} s", round1(-gap)),
+                    detail: if zh {
+                        format!("客服抢话 {} 秒", round1(-gap))
+                    } else {
+                        format!("the agent talked over the customer for {} s", round1(-gap))
+                    },
                 });
             }
         }
@@ -372,12 +418,22 @@ fn call_findings(conversation: &Conversation, platform: &Platform, findings: &mu
         findings.push(Finding {
             check: "fast-speech",
             message: segments.iter().find(|s| s.1 == Role::Agent).map(|s| s.0),
-            detail: format!(
-                "the agent spoke {} {unit} per minute (line: {limit})",
-                round1(rate)
-            ),
+            detail: if zh {
+                let unit = if unit == "words" { "词" } else { "字" };
+                format!("客服语速每分钟 {} {unit}（上限 {limit}）", round1(rate))
+            } else {
+                format!(
+                    "the agent spoke {} {unit} per minute (line: {limit})",
+                    round1(rate)
+                )
+            },
         });
     }
+}
+
+/// A finding's words in the reader's language.
+fn say(zh: bool, chinese: &str, english: &str) -> String {
+    if zh { chinese } else { english }.to_string()
 }
 
 pub(crate) fn round1(x: f64) -> f64 {

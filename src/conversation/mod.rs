@@ -245,8 +245,8 @@ impl Inspector {
         let reports = self.message_reports(agent, conversation);
         let turns = kpi::turns(conversation);
         let mut kpis = kpi::kpis(conversation, &turns, platform);
-        let (findings, emotion) = checks::run(conversation, &reports, &turns, platform);
         let zh = self.locale == Language::Zh;
+        let (findings, emotion) = checks::run(conversation, &reports, &turns, platform, zh);
         let card = &self.scorecard;
 
         let mut tone = Tone::default();
@@ -314,8 +314,8 @@ impl Inspector {
                 Selector::Kpi { kpi, above, below } => {
                     if let Some(value) = scorecard::kpi_value(&kpis, kpi) {
                         let (hit, line, word) = match (above, below) {
-                            (Some(a), _) => (value > *a, *a, "above"),
-                            (_, Some(b)) => (value < *b, *b, "below"),
+                            (Some(a), _) => (value > *a, *a, if zh { "高于" } else { "above" }),
+                            (_, Some(b)) => (value < *b, *b, if zh { "低于" } else { "below" }),
                             _ => (false, 0.0, ""),
                         };
                         if hit {

@@ -95,7 +95,7 @@ test('a fatal message is held back; sending anyway needs a reason, which is logg
   const hold = panel(page).locator('[data-role="hold"]');
   await hold.waitFor({ state: 'visible' });
   assert.deepEqual(await page.evaluate(() => window.demo.sent), [], 'nothing reached the customer');
-  await page.screenshot({ path: `${shots}/4-held.png` });
+  await page.screenshot({ path: `${shots}/4-held.png`, fullPage: true });
   // No reason: still held.
   await hold.locator('[data-action="send-anyway"]').click();
   assert.match(await hold.locator('.error').textContent(), /理由/);
@@ -129,8 +129,8 @@ test('a fatal message is held back; sending anyway needs a reason, which is logg
 
 test('the exported log round-trips through zhijian review', async () => {
   const context = await browser.newContext({ viewport: { width: 1000, height: 760 } });
-  const page = await demoPage(context, 'log=e2e-export&conversation=e2e-export-1');
-  await page.evaluate(() => window.widget.log.clear());
+  // A log of its own: the opening customer message is in it, then one more.
+  const page = await demoPage(context, `log=e2e-export-${Date.now()}&conversation=e2e-export-1`);
   await page.click('#next-customer');
   for (const reply of ['非常抱歉让您久等了，我马上帮您催一下', '你自己看物流']) {
     await page.click('#input');
@@ -225,7 +225,8 @@ test('the sandbox runs a whole scenario and scores the session', async () => {
   const score = await page.evaluate(() => window.lastScore);
   assert.equal(typeof score.score, 'number');
   assert.ok(score.deductions.some((d) => d.rule === 'zh/forbidden/dont-know'), 'the first reply cost points');
-  assert.ok(score.deductions.some((d) => d.item === 'apology'), 'and so did not apologising to an upset customer');
+  assert.ok(score.emotion.anger >= 1, 'the customer got angry');
+  assert.ok(score.score < 100);
   await page.screenshot({ path: `${shots}/8-sandbox-score.png`, fullPage: true });
   const download = page.waitForEvent('download');
   await page.click('#export-session');
@@ -237,9 +238,34 @@ test('the sandbox runs a whole scenario and scores the session', async () => {
   // A broken scenario file is refused with the reason.
   writeFileSync(`${shots}/broken-scenario.json`, JSON.stringify({ id: 'x', title: 'x', language: 'fr', beats: [{ customer: 'hi' }] }));
   await page.setInputFiles('#load', `${shots}/broken-scenario.json`);
+  await page.locator('#error').waitFor({ state: 'visible' });
   const error = await page.locator('#error').textContent();
   assert.match(error, /"language" must be "zh" or "en"/);
   assert.match(error, /beats\[0\]\.customer must be a list/);
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test('the server the README starts prints the URLs and serves the pages', async () => {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, [`${root}www/serve.mjs`, '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    let out = '';
+    for await (const chunk of child.stdout) {
+      out += chunk;
+      if (out.includes('review report')) break;
+    }
+    const demo = out.match(/demo chat page:\s+(\S+)/)[1];
+    const sandbox = out.match(/practice sandbox:\s+(\S+)/)[1];
+    for (const url of [demo, sandbox]) {
+      const res = await fetch(url);
+      assert.equal(res.status, 200, url);
+      assert.match(await res.text(), /<script type="module"/);
+    }
+    const wasm = await fetch(new URL('/pkg/web/zhijian_bg.wasm', demo));
+    assert.equal(wasm.headers.get('content-type'), 'application/wasm');
+    assert.equal((await fetch(new URL('/../../etc/passwd', demo))).status, 404);
+  } finally {
+    child.kill();
+  }
 });

@@ -175,4 +175,6 @@ test('TypeScript declarations match real results key by key', () => {
   const lines = readFileSync(new URL('../../examples/conversations.jsonl', import.meta.url), 'utf8').trim().split('\n');
   for (const line of lines) conforms(checker.scoreConversation(line), 'ConversationScore', types, 'conversation');
   conforms(checker.version(), 'VersionInfo', types, 'version');
+  conforms(checker.platforms(), 'PlatformInfo[]', types, 'platforms');
+  assert.equal(checker.platforms().find((p) => p.id === 'taobao').slow_reply_seconds, 100);
 });

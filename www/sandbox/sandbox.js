@@ -169,6 +169,8 @@ function finish() {
   if (!session) return;
   session.done = true;
   input.disabled = $('send').disabled = $('finish').disabled = true;
+  widget?.detach();
+  widget = null;
   const conversation = {
     id: session.id,
     platform: session.scenario.platform ?? 'generic',

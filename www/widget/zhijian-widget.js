@@ -24,6 +24,7 @@ const TEXT = {
     waiting: (s, line) => `客户已等待 ${s} 秒 · 慢响应线 ${line} 秒`,
     late: (s, line) => `客户已等待 ${s} 秒，已超过慢响应线 ${line} 秒`,
     severity: { fatal: '致命', major: '严重', minor: '轻微', hint: '提示' },
+    more: (n) => `还有 ${n} 处问题（已在文中标出）`,
   },
   en: {
     score: 'pts', ok: 'No issues', hold: 'Message held back', holdWhy: 'This message has a fatal issue; fix it before the customer sees it:',
@@ -33,11 +34,14 @@ const TEXT = {
     waiting: (s, line) => `Customer waiting ${s} s · slow-reply line ${line} s`,
     late: (s, line) => `Customer waiting ${s} s, past the ${line} s slow-reply line`,
     severity: { fatal: 'Fatal', major: 'Major', minor: 'Minor', hint: 'Hint' },
+    more: (n) => `${n} more (marked in the text)`,
   },
 };
 
 const APOLOGY = ['apology', 'empathy', 'reassurance'];
 const MUTES_KEY = 'zhijian.mutedRules';
+// A long draft can hold dozens of hints: the panel lists the first ones (all stay marked).
+const MAX_LISTED = 8;
 const COLORS = { fatal: '#cf222e', major: '#d1242f', minor: '#bf8700', hint: '#0969da' };
 
 let engine; // the wasm-bindgen module, loaded once per page
@@ -105,6 +109,9 @@ class Widget {
     document.addEventListener('keydown', this.onKeydown, true);
     document.addEventListener('click', this.onClick, true);
     this.timer = setInterval(() => this.renderTimer(), 1000);
+    this.onViewport = () => this.placePanel();
+    addEventListener('resize', this.onViewport);
+    addEventListener('scroll', this.onViewport, true);
     this.refresh();
   }
 
@@ -114,6 +121,12 @@ class Widget {
     document.removeEventListener('keydown', this.onKeydown, true);
     document.removeEventListener('click', this.onClick, true);
     clearInterval(this.timer);
+    removeEventListener('resize', this.onViewport);
+    removeEventListener('scroll', this.onViewport, true);
+    if (this.placeOverlay) {
+      removeEventListener('resize', this.placeOverlay);
+      removeEventListener('scroll', this.placeOverlay, true);
+    }
     this.resizeObserver?.disconnect();
     this.overlay?.remove();
     this.host.remove();
@@ -226,14 +239,16 @@ class Widget {
   // ---- the panel ----
 
   buildPanel() {
+    // The panel floats over the page (in document.body, not next to the element), so that the
+    // page's own layout never moves.
     this.host = document.createElement('div');
     this.host.dataset.zhijianPanel = '';
-    this.host.style.cssText = 'position:relative;z-index:2147483001;';
-    this.element.insertAdjacentElement('afterend', this.host);
+    this.host.style.cssText = 'position:absolute;z-index:2147483001;left:0;top:0;';
+    document.body.appendChild(this.host);
     const root = this.host.attachShadow({ mode: 'open' });
     root.innerHTML = `<style>
       :host { all: initial; }
-      .panel { font: 13px/1.45 system-ui, -apple-system, "PingFang SC", "Noto Sans CJK SC", "WenQuanYi Zen Hei", sans-serif; color: #1f2328; background: #fff; border: 1px solid #d0d7de; border-radius: 8px; box-shadow: 0 4px 14px rgba(0,0,0,.08); padding: 8px 10px; margin-top: 6px; max-width: 640px; }
+      .panel { max-height: 46vh; overflow-y: auto; box-sizing: border-box; font: 13px/1.45 system-ui, -apple-system, "PingFang SC", "Noto Sans CJK SC", "WenQuanYi Zen Hei", sans-serif; color: #1f2328; background: #fff; border: 1px solid #d0d7de; border-radius: 8px; box-shadow: 0 4px 14px rgba(0,0,0,.08); padding: 8px 10px; }
       .top { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
       .badge { font-weight: 700; border-radius: 999px; padding: 1px 10px; color: #fff; }
       .timer { color: #57606a; font-size: 12px; } .timer.late { color: #cf222e; font-weight: 600; }
@@ -250,7 +265,7 @@ class Widget {
       .error { color: #cf222e; font-size: 12px; }
       .muted { color: #57606a; font-size: 12px; margin-top: 4px; }
       [hidden] { display: none !important; }
-    </style><div class="panel" part="panel"><div class="top"><span class="badge" data-role="badge"></span><span data-role="summary"></span><span class="timer" data-role="timer"></span></div><div class="context" data-role="context" hidden></div><ul data-role="hints"></ul><div class="hold" data-role="hold" hidden></div><div class="muted" data-role="muted"></div></div>`;
+    </style><div class="panel" part="panel"><div class="top"><span class="badge" data-role="badge"></span><span data-role="summary"></span><span class="timer" data-role="timer"></span></div><div class="hold" data-role="hold" hidden></div><div class="context" data-role="context" hidden></div><ul data-role="hints"></ul><div class="muted" data-role="muted"></div></div>`;
     this.root = root;
     this.$ = (role) => root.querySelector(`[data-role="${role}"]`);
   }
@@ -259,18 +274,22 @@ class Widget {
     const t = this.t;
     const report = this.report;
     const hints = this.visibleHints();
+    const upsetNoApology = this.customerUpset && !!this.text().trim() && !report.strategies.some((s) => APOLOGY.includes(s));
+    // Typing mostly leaves the hints as they were: rebuild the panel only when they change.
+    const signature = [report.score, report.fatal, upsetNoApology, this.muted.size, ...hints.map((h) => `${h.rule}@${h.start}-${h.end}`)].join('|');
+    if (signature === this.panelSignature) return;
+    this.panelSignature = signature;
     const badge = this.$('badge');
     badge.textContent = `${report.score} ${t.score}`;
     badge.style.background = report.fatal ? COLORS.fatal : report.score >= 90 ? '#1a7f37' : report.score >= 70 ? '#bf8700' : COLORS.major;
     this.$('summary').textContent = hints.length ? '' : t.ok;
     const context = this.$('context');
-    const upsetNoApology = this.customerUpset && this.text().trim() && !report.strategies.some((s) => APOLOGY.includes(s));
     context.hidden = !upsetNoApology;
     context.textContent = upsetNoApology ? t.upset : '';
 
     const list = this.$('hints');
     list.replaceChildren();
-    for (const h of hints) {
+    for (const h of hints.slice(0, MAX_LISTED)) {
       const li = document.createElement('li');
       li.dataset.rule = h.rule;
       const sev = document.createElement('span');
@@ -297,8 +316,15 @@ class Widget {
       );
       list.append(li);
     }
+    if (hints.length > MAX_LISTED) {
+      const li = document.createElement('li');
+      li.className = 'more';
+      li.textContent = t.more(hints.length - MAX_LISTED);
+      list.append(li);
+    }
     const muted = this.$('muted');
     muted.replaceChildren();
+    queueMicrotask(() => this.placePanel());
     if (this.muted.size) {
       muted.append(`${t.muted}: `);
       for (const rule of this.muted) {
@@ -307,6 +333,17 @@ class Widget {
         muted.append(b);
       }
     }
+  }
+
+  /** Above the element when there is room (a composer sits at the bottom), else below it. */
+  placePanel() {
+    const r = this.element.getBoundingClientRect();
+    const width = Math.min(640, Math.max(280, r.width));
+    this.host.style.width = `${width}px`;
+    this.host.style.left = `${r.left + scrollX}px`;
+    const height = this.host.offsetHeight;
+    const above = r.top >= height + 8;
+    this.host.style.top = `${(above ? r.top - height - 6 : r.bottom + 6) + scrollY}px`;
   }
 
   renderTimer() {
@@ -395,7 +432,7 @@ class Widget {
     hold.hidden = false;
     hold.replaceChildren();
     const title = document.createElement('strong');
-    title.textContent = `⛔ ${t.hold}`;
+    title.textContent = t.hold;
     const why = document.createElement('div');
     why.textContent = t.holdWhy;
     const reasons = document.createElement('ul');
@@ -428,6 +465,7 @@ class Widget {
     });
     send.dataset.action = 'send-anyway';
     hold.append(title, why, reasons, input, error, fix, send);
+    this.placePanel();
   }
 
   /** Sends again after an override: the page's own send path, as the agent would. */
