@@ -282,7 +282,7 @@ class Widget {
     const badge = this.$('badge');
     badge.textContent = `${report.score} ${t.score}`;
     badge.style.background = report.fatal ? COLORS.fatal : report.score >= 90 ? '#1a7f37' : report.score >= 70 ? '#bf8700' : COLORS.major;
-    this.$('summary').textContent = hints.length ? '' : t.ok;
+    this.$('summary').textContent = hints.length || upsetNoApology ? '' : t.ok;
     const context = this.$('context');
     context.hidden = !upsetNoApology;
     context.textContent = upsetNoApology ? t.upset : '';
