@@ -77,7 +77,7 @@ test('an upset customer and a draft without apology: the widget says so; the slo
   const context1 = panel(page).locator('[data-role="context"]');
   await context1.waitFor({ state: 'visible' });
   assert.match(await context1.textContent(), /致歉|安抚/);
-  assert.match(await panel(page).locator('[data-role="timer"]').textContent(), /慢响应线 100 秒/);
+  assert.match(await panel(page).locator('[data-role="timer"]').textContent(), /距慢响应线（100 秒）还有 \d+ 秒/);
   await page.screenshot({ path: `${shots}/3-upset-customer.png` });
   await page.fill('#input', '');
   await page.keyboard.type('非常抱歉让您久等了，今天下午一定发货');
@@ -178,6 +178,21 @@ test('mutes persist; dismissing hides a hint for this message only', async () =>
   await page.waitForTimeout(50);
   assert.equal(await panel(page).locator(`li[data-rule="${id}"]`).count(), 0, 'still muted after reload');
   await page.evaluate(() => localStorage.removeItem('zhijian.mutedRules'));
+  // Dismissing: gone for this draft, back for the next message.
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.click('#input');
+  await page.keyboard.type('这个我不知道');
+  const dont = panel(page).locator('li[data-rule="zh/forbidden/dont-know"]');
+  await dont.waitFor();
+  await dont.getByText('忽略').click();
+  assert.equal(await dont.count(), 0);
+  assert.equal(await page.locator('[data-zhijian-overlay] mark[data-rule="zh/forbidden/dont-know"]').count(), 0, 'unmarked too');
+  await page.click('#input');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => window.demo.sent.length === 1);
+  await page.keyboard.type('这个我不知道');
+  await dont.waitFor();
   await context.close();
 });
 
