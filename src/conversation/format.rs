@@ -106,6 +106,13 @@ impl fmt::Display for FormatError {
 
 impl std::error::Error for FormatError {}
 
+/// The range of JavaScript dates (±100,000,000 days around 1970): beyond it a number is not a
+/// time, and arithmetic on it could overflow.
+const MAX_EPOCH_MILLIS: i64 = 8_640_000_000_000_000;
+
+/// The longest call a transcript may describe, in seconds (a year).
+const MAX_SEGMENT_SECONDS: f64 = 31_536_000.0;
+
 /// A time as given: epoch milliseconds, or text with or without its own offset.
 #[derive(Clone, Copy, Debug)]
 enum RawTime {
@@ -136,15 +143,19 @@ impl<'de> Deserialize<'de> for RawTime {
                 f.write_str("an RFC 3339 timestamp or epoch milliseconds")
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawTime, E> {
-                Ok(RawTime::EpochMillis(v))
+                if v.unsigned_abs() <= MAX_EPOCH_MILLIS as u64 {
+                    Ok(RawTime::EpochMillis(v))
+                } else {
+                    Err(E::custom("epoch milliseconds out of range"))
+                }
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawTime, E> {
                 i64::try_from(v)
-                    .map(RawTime::EpochMillis)
                     .map_err(|_| E::custom("epoch milliseconds out of range"))
+                    .and_then(|v| self.visit_i64(v))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawTime, E> {
-                if v.is_finite() && v.abs() < 9.0e15 {
+                if v.is_finite() && v.abs() <= MAX_EPOCH_MILLIS as f64 {
                     Ok(RawTime::EpochMillis(v.round() as i64))
                 } else {
                     Err(E::custom("epoch milliseconds out of range"))
@@ -301,13 +312,10 @@ impl Conversation {
             (None, Some(list)) => {
                 let start = raw.started_at.map(|t| t.resolve(offset));
                 for (i, s) in list.into_iter().enumerate() {
-                    if !(s.start.is_finite()
-                        && s.end.is_finite()
-                        && 0.0 <= s.start
-                        && s.start <= s.end)
-                    {
+                    // NaN fails every comparison, so it is refused too.
+                    if !(0.0 <= s.start && s.start <= s.end && s.end <= MAX_SEGMENT_SECONDS) {
                         return Err(fail(format!(
-                            "segments[{i}]: start and end must be seconds with 0 ≤ start ≤ end"
+                            "segments[{i}]: start and end must be seconds with 0 ≤ start ≤ end ≤ {MAX_SEGMENT_SECONDS}"
                         )));
                     }
                     messages.push(Message {

@@ -117,13 +117,16 @@ impl Timestamp {
 
     /// Seconds from `self` to `later` (negative if `later` is earlier).
     pub fn seconds_until(self, later: Timestamp) -> f64 {
-        (later.millis - self.millis) as f64 / 1000.0
+        later.millis.saturating_sub(self.millis) as f64 / 1000.0
     }
 
     /// This instant plus `seconds`.
     pub fn plus_seconds(self, seconds: f64) -> Timestamp {
         Timestamp {
-            millis: self.millis + (seconds * 1000.0).round() as i64,
+            // `as` saturates on overflow and NaN; the sum must not wrap either.
+            millis: self
+                .millis
+                .saturating_add((seconds * 1000.0).round() as i64),
             offset_minutes: self.offset_minutes,
         }
     }

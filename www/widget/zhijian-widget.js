@@ -141,7 +141,7 @@ class Widget {
   customerSaid(text, at = new Date()) {
     this.customer.push({ text, at: new Date(at) });
     this.waitingSince ??= new Date(at);
-    this.log?.add(this.record('customer', text, null, null)).catch(() => {});
+    this.log?.add(this.record('customer', text, null, null, new Date(at))).catch((err) => console.error('zhijian: could not log', err));
     const recent = this.customer.slice(-3).map((m) => ({ role: 'customer', at: m.at.toISOString(), text: m.text }));
     const score = this.checker.scoreConversation({ id: 'context', platform: this.platform, messages: recent });
     this.customerUpset = score.emotion.anger + score.emotion.complaint > 0;
@@ -480,14 +480,14 @@ class Widget {
     }
   }
 
-  record(role, text, report, override) {
+  record(role, text, report, override, at = new Date()) {
     const hints = report?.hints ?? [];
     return {
       conversation: this.conversationId,
       agent: this.agentId,
       platform: this.platform,
       role,
-      at: new Date().toISOString(),
+      at: at.toISOString(),
       text: this.keepFullText ? text : maskPersonalData(text, hints),
       masked: !this.keepFullText,
       score: report?.score ?? null,
