@@ -77,7 +77,7 @@
 //! # Performance
 //!
 //! Measured by `cargo bench --bench check` on a 2-core machine, over 6,000 mixed Chinese and
-//! English replies of about 60 characters, with both default packs (208 rules) loaded: a median
+//! English replies of about 60 characters, with both default packs (209 rules) loaded: a median
 //! of 9–13 µs per message natively, 6–12 times a bare Aho-Corasick scan of the same phrases.
 //! Time grows linearly with the text. Compiling both packs takes about 25 ms natively (the
 //! phrase automaton is a DFA; WebAssembly builds the faster-to-build contiguous NFA); each regex

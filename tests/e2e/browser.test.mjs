@@ -284,3 +284,18 @@ test('the server the README starts prints the URLs and serves the pages', async 
     child.kill();
   }
 });
+
+test('English UI text and English hints', async () => {
+  const context = await browser.newContext({ viewport: { width: 1000, height: 760 } });
+  const page = await demoPage(context, `locale=en&autostart=0&log=e2e-en-${Date.now()}`);
+  await page.click('#input');
+  await page.keyboard.type('Calm down and read the description.');
+  const hint = panel(page).locator('li').first();
+  await hint.waitFor();
+  assert.match(await hint.textContent(), /Dismiss/);
+  assert.match(await hint.textContent(), /Mute this rule/);
+  assert.match(await panel(page).locator('[data-role="badge"]').textContent(), /^\d+ pts$/);
+  await page.screenshot({ path: `${shots}/9-english.png` });
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
