@@ -223,8 +223,10 @@ fn csv_output_has_a_header_and_a_row_per_conversation() {
     assert!(rows[0].starts_with("id,agent,platform,date,score,passed,fatal"));
     assert_eq!(rows.len(), 1 + 12);
     assert!(
-        rows.iter()
-            .any(|r| r.starts_with("jd-001,laowang,jd,2026-11-03,0,false,true")),
+        rows.iter().any(
+            |r| r.starts_with("jd-001,laowang,jd,2026-11-03,0,false,true")
+                && r.contains("fatal-message:fatal")
+        ),
         "{stdout}"
     );
 }

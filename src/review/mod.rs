@@ -744,7 +744,13 @@ pub fn csv_row(s: &ConversationScore) -> String {
         .deductions
         .iter()
         .filter(|d| d.points > 0 || d.fatal)
-        .map(|d| format!("{}:{}", d.item, d.points))
+        .map(|d| {
+            if d.fatal {
+                format!("{}:fatal", d.item)
+            } else {
+                format!("{}:{}", d.item, d.points)
+            }
+        })
         .collect();
     [
         csv_field(&s.id),
