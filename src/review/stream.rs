@@ -282,16 +282,20 @@ fn write_in_order(
                 let of = options
                     .total_bytes
                     .map(|t| {
+                        let done = (read * 1e6 / t.max(1) as f64).clamp(0.0, 1.0);
+                        let filled = (done * 20.0).round() as usize;
                         format!(
-                            " of {:.0} MB ({:.0} %)",
-                            t as f64 / 1e6,
-                            read * 1e8 / t.max(1) as f64
+                            "[{}{}] {:.0} % of {:.0} MB, ",
+                            "█".repeat(filled),
+                            "░".repeat(20 - filled),
+                            done * 100.0,
+                            t as f64 / 1e6
                         )
                     })
-                    .unwrap_or_default();
+                    .unwrap_or_else(|| format!("{read:.0} MB read, "));
                 let _ = write!(
                     log,
-                    "\r{count} conversations, {:.0}/s, {read:.0} MB read{of}   ",
+                    "\r{of}{count} conversations, {:.0}/s   ",
                     count as f64 / secs
                 );
             }
