@@ -100,6 +100,31 @@ impl Checker {
         self.check_in(text, self.language_of(text))
     }
 
+    /// Which categories fire in `text`, and how often: a report with only `language` and
+    /// `categories` filled in — no hints, markers, spans or scores. Cheaper than [`Checker::check`]
+    /// for readers that need no more (conversation scoring reads customer messages this way).
+    pub fn check_categories(&self, text: &str) -> Report {
+        let language = self.language_of(text);
+        let mut report = Report::empty(language);
+        if let Some(pack) = self.pack_for(language) {
+            for c in candidates(pack, text) {
+                let rule = &pack.rules[c.rule];
+                let name = &pack.category_names[rule.category_index];
+                match report.categories.get_mut(name) {
+                    Some(score) => score.hits += 1,
+                    None => {
+                        let score = CategoryScore {
+                            hits: 1,
+                            ..CategoryScore::default()
+                        };
+                        report.categories.insert(name.clone(), score);
+                    }
+                }
+            }
+        }
+        report
+    }
+
     /// Checks one message as `language`, for callers that already know it (no detection pass).
     pub fn check_in(&self, text: &str, language: Language) -> Report {
         match self.pack_for(language) {
@@ -250,6 +275,12 @@ impl ViewText<'_> {
 
 /// Checks `text` with `pack`, writing messages in `locale`.
 pub fn check_with(pack: &Pack, text: &str, locale: Language) -> Report {
+    build_report(pack, text, locale, candidates(pack, text))
+}
+
+/// The matches of `pack` in `text` that survive overlap resolution: everything a report is
+/// built from.
+fn candidates(pack: &Pack, text: &str) -> Vec<Candidate> {
     let normal = Normalized::normal(text);
     let compact = pack.uses_compact.then(|| normal.compact());
     let view = |v: View| match v {
@@ -284,8 +315,7 @@ pub fn check_with(pack: &Pack, text: &str, locale: Language) -> Report {
         }
     }
     whole_message(pack, &normal, &mut candidates);
-    let kept = resolve_overlaps(pack, candidates);
-    build_report(pack, text, locale, kept)
+    resolve_overlaps(pack, candidates)
 }
 
 /// The state of one message's scan. Everything that depends on the whole message is computed at

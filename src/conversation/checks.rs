@@ -69,10 +69,7 @@ pub(crate) fn has_strategy(report: Option<&Report>, names: &[&str]) -> bool {
 }
 
 pub(crate) fn has_category(report: Option<&Report>, category: &str) -> bool {
-    report.is_some_and(|r| {
-        r.markers.iter().any(|m| &*m.category == category)
-            || r.hints.iter().any(|h| &*h.category == category)
-    })
+    report.is_some_and(|r| r.categories.contains_key(category))
 }
 
 fn is_upset(report: Option<&Report>) -> bool {

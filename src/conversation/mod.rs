@@ -215,8 +215,9 @@ impl Inspector {
         Conversation::from_json(line, |p| self.platform_for(p).utc_offset_minutes)
     }
 
-    /// The reports of every message: agent messages through the agent packs, customer messages
-    /// through the customer packs, nothing for bots and system messages.
+    /// The reports of every message: agent messages through the agent packs (full reports),
+    /// customer messages through the customer packs (the categories that fire: anger, complaint,
+    /// question, acceptance), nothing for bots and system messages.
     pub fn message_reports(
         &self,
         agent: &Checker,
@@ -227,7 +228,7 @@ impl Inspector {
             .iter()
             .map(|m| match m.role {
                 Role::Agent => Some(agent.check(&m.text)),
-                Role::Customer => Some(self.customer.check(&m.text)),
+                Role::Customer => Some(self.customer.check_categories(&m.text)),
                 Role::Bot | Role::System => None,
             })
             .collect()
