@@ -123,17 +123,21 @@ fn parse_language(flag: &str, value: &str) -> Result<Option<Language>, Failure> 
         .ok_or_else(|| Failure::Usage(format!("{flag}: unknown language {value:?}")))
 }
 
+/// The value after the flag at `args[*i]`, moving `i` onto it.
+fn next_value(args: &[String], i: &mut usize) -> Result<String, Failure> {
+    let flag = &args[*i];
+    *i += 1;
+    args.get(*i)
+        .cloned()
+        .ok_or_else(|| Failure::Usage(format!("{flag} needs a value")))
+}
+
 fn parse_options(args: &[String]) -> Result<Options, Failure> {
     let mut o = Options::default();
     let mut i = 0;
     while i < args.len() {
         let arg = args[i].as_str();
-        let mut value = || {
-            i += 1;
-            args.get(i)
-                .cloned()
-                .ok_or_else(|| Failure::Usage(format!("{arg} needs a value")))
-        };
+        let mut value = || next_value(args, &mut i);
         match arg {
             "--format" => match value()?.as_str() {
                 "json" | "jsonl" => o.format_json = true,

@@ -11,7 +11,7 @@ use zhijian::review::{
 };
 use zhijian::{Language, Pack};
 
-use super::Failure;
+use super::{next_value, Failure};
 
 struct Args {
     file: Option<String>,
@@ -56,12 +56,7 @@ fn parse(args: &[String]) -> Result<Args, Failure> {
     let mut i = 0;
     while i < args.len() {
         let arg = args[i].as_str();
-        let mut value = || {
-            i += 1;
-            args.get(i)
-                .cloned()
-                .ok_or_else(|| Failure::Usage(format!("{arg} needs a value")))
-        };
+        let mut value = || next_value(args, &mut i);
         let number = |flag: &str, v: String| {
             v.parse::<u64>()
                 .map_err(|_| Failure::Usage(format!("{flag}: not a number: {v:?}")))
