@@ -134,13 +134,20 @@ impl Inspector {
     }
 
     /// An inspector from its parts. `platforms` should include a `generic` profile, used for
-    /// conversations of unknown platforms (else the first).
+    /// conversations of unknown platforms (else the first); an empty list means the built-in
+    /// profiles.
     pub fn new(
         agent: Checker,
         customer: Checker,
         platforms: Vec<Platform>,
         scorecard: Scorecard,
     ) -> Inspector {
+        // Every conversation needs a profile: with none given, the built-in ones (tested data).
+        let platforms = if platforms.is_empty() {
+            Platform::builtin().expect("the built-in platform profiles load")
+        } else {
+            platforms
+        };
         Inspector {
             agent,
             customer,
