@@ -95,6 +95,8 @@ export interface VersionInfo {
 
 export type PackSource = string | { files: Record<string, string> } | object;
 
+export type CustomerSignal = "anger" | "complaint" | "question" | "acceptance";
+
 export interface PlatformInfo {
   id: string;
   name: string;
@@ -400,24 +402,13 @@ impl Checker {
         #[wasm_bindgen(unchecked_param_type = "ConversationInput")] conversation: JsValue,
         #[wasm_bindgen(unchecked_param_type = "ConversationOptions")] options: Option<JsValue>,
     ) -> Result<JsValue, JsError> {
-        use crate::conversation::{Inspector, Platform, Scorecard};
+        use crate::conversation::{Inspector, Scorecard};
         let error = |e: &dyn std::fmt::Display| JsError::new(&e.to_string());
         let options = options.unwrap_or(JsValue::UNDEFINED);
         // A conversation may mix languages: every built-in pack is needed.
         self.compile_deferred(None)?;
-        let mut slot = self.inspector.borrow_mut();
-        if slot.is_none() {
-            let customer = crate::defaults::customer_packs().map_err(|e| error(&e))?;
-            let card = Scorecard::builtin("ecommerce")
-                .ok_or_else(|| JsError::new("no built-in scorecard"))?
-                .map_err(|e| error(&e))?;
-            *slot = Some(Inspector::new(
-                crate::Checker::new(Vec::new()),
-                crate::Checker::new(customer),
-                Platform::builtin().map_err(|e| error(&e))?,
-                card,
-            ));
-        }
+        self.ensure_inspector()?;
+        let slot = self.inspector.borrow();
         let Some(base) = slot.as_ref() else {
             return Err(JsError::new("conversation scoring is not available"));
         };
@@ -472,6 +463,20 @@ impl Checker {
         drop(agent);
         let json = serde_json::to_string(&score).map_err(|e| error(&e))?;
         js_sys::JSON::parse(&json).map_err(|_| JsError::new("the score is not valid JSON"))
+    }
+
+    /// What a customer's message shows, as conversation scoring reads it: any of `anger`,
+    /// `complaint`, `question`, `acceptance`. Cheap enough to call on every customer message.
+    #[wasm_bindgen(js_name = customerSignals, unchecked_return_type = "CustomerSignal[]")]
+    pub fn customer_signals(&self, text: &str) -> Result<JsValue, JsError> {
+        self.ensure_inspector()?;
+        let slot = self.inspector.borrow();
+        let Some(inspector) = slot.as_ref() else {
+            return Err(JsError::new("conversation scoring is not available"));
+        };
+        let report = inspector.customer_checker().check_categories(text);
+        let signals: Vec<&str> = report.categories.keys().map(|k| &**k).collect();
+        to_js(&signals)
     }
 
     /// The built-in platform profiles, for clocks and settings screens (slow-reply line, KPI
@@ -530,6 +535,26 @@ impl Checker {
 }
 
 impl Checker {
+    /// Builds conversation scoring's data (customer packs, profiles, scorecard) on first use.
+    fn ensure_inspector(&self) -> Result<(), JsError> {
+        use crate::conversation::{Inspector, Platform, Scorecard};
+        let error = |e: crate::PackError| JsError::new(&e.to_string());
+        let mut slot = self.inspector.borrow_mut();
+        if slot.is_none() {
+            let customer = crate::defaults::customer_packs().map_err(error)?;
+            let card = Scorecard::builtin("ecommerce")
+                .ok_or_else(|| JsError::new("no built-in scorecard"))?
+                .map_err(error)?;
+            *slot = Some(Inspector::new(
+                crate::Checker::new(Vec::new()),
+                crate::Checker::new(customer),
+                Platform::builtin().map_err(error)?,
+                card,
+            ));
+        }
+        Ok(())
+    }
+
     /// Compiles the deferred built-in pack of `language`, or all of them (`None`).
     fn compile_deferred(&self, language: Option<Language>) -> Result<(), JsError> {
         let mut deferred = self.deferred.borrow_mut();

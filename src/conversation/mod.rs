@@ -199,6 +199,11 @@ impl Inspector {
         &self.agent
     }
 
+    /// The checker for customer messages (the customer packs).
+    pub fn customer_checker(&self) -> &Checker {
+        &self.customer
+    }
+
     /// The profile a conversation is measured with.
     pub fn platform_for(&self, platform: Option<&str>) -> &Platform {
         if let Some(i) = self.forced_platform {

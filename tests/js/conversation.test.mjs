@@ -73,3 +73,15 @@ test('a malformed conversation is a JavaScript Error that says why', () => {
   assert.throws(() => checker.scoreConversation('{"id": "x", "messages": []}', { platform: 'nowhere' }), /unknown platform "nowhere"/);
   assert.throws(() => checker.scoreConversation('{"id": "x", "messages": []}', { scorecard: '[scorecard]\nid = 1' }), Error);
 });
+
+test('customerSignals reads a customer message as conversation scoring does', () => {
+  assert.deepEqual(checker.customerSignals('什么态度！！我要投诉').sort(), ['anger', 'complaint']);
+  assert.deepEqual(checker.customerSignals('什么时候发货？'), ['question']);
+  assert.deepEqual(checker.customerSignals('好的，那就要两件'), ['acceptance']);
+  assert.deepEqual(checker.customerSignals('好的'), []);
+  assert.deepEqual(checker.customerSignals('This is ridiculous, I want a refund!!').sort(), ['anger', 'complaint']);
+  // The same reading as the emotion of a scored conversation.
+  const score = checker.scoreConversation({ id: 's', messages: [{ role: 'customer', text: '什么态度！！我要投诉' }] });
+  assert.equal(score.emotion.anger, 1);
+  assert.equal(score.emotion.complaint, 1);
+});

@@ -142,9 +142,10 @@ class Widget {
     this.customer.push({ text, at: new Date(at) });
     this.waitingSince ??= new Date(at);
     this.log?.add(this.record('customer', text, null, null, new Date(at))).catch((err) => console.error('zhijian: could not log', err));
-    const recent = this.customer.slice(-3).map((m) => ({ role: 'customer', at: m.at.toISOString(), text: m.text }));
-    const score = this.checker.scoreConversation({ id: 'context', platform: this.platform, messages: recent });
-    this.customerUpset = score.emotion.anger + score.emotion.complaint > 0;
+    // Upset when any of the customer's last three messages shows anger or a complaint trigger.
+    this.customerUpset = this.customer
+      .slice(-3)
+      .some((m) => this.checker.customerSignals(m.text).some((s) => s === 'anger' || s === 'complaint'));
     this.refresh();
     this.renderTimer();
   }
