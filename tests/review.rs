@@ -419,3 +419,27 @@ fn a_broken_scorecard_names_the_file_item_and_field() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn invalid_utf8_is_replaced_with_a_warning_and_the_line_still_scored() {
+    let dir = std::env::temp_dir().join(format!("zhijian-utf8-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("bad.jsonl");
+    let mut bytes =
+        br#"{"id":"u1","messages":[{"role":"customer","text":"hi"},{"role":"agent","text":"ok "#
+            .to_vec();
+    bytes.extend_from_slice(&[0xff, 0xfe]);
+    bytes.extend_from_slice(b"\"}]}\n");
+    bytes.extend_from_slice(br#"{"id":"u2","messages":[{"role":"customer","text":"hi"}]}"#);
+    std::fs::write(&file, bytes).unwrap();
+    let out = zhijian(&["review", file.to_str().unwrap(), "--no-progress"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("line 1: invalid UTF-8 replaced"),
+        "{}",
+        text(&out.stderr)
+    );
+    let ids: Vec<Value> = lines(&out).iter().map(|s| s["id"].clone()).collect();
+    assert_eq!(ids, vec![Value::from("u1"), Value::from("u2")]);
+    std::fs::remove_dir_all(&dir).ok();
+}

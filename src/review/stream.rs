@@ -126,69 +126,97 @@ fn read_batches(
     bytes_read: &AtomicU64,
     stop: &AtomicBool,
 ) -> std::io::Result<()> {
-    let mut seq = 0u64;
+    let input = Counted {
+        inner: input,
+        count: bytes_read,
+    };
     match format {
         InputFormat::JsonLines => {
             let mut input = input;
-            let mut batch = Vec::with_capacity(BATCH);
             let mut line_no = 0usize;
-            loop {
-                let mut line = String::new();
-                let n = input.read_line(&mut line)?;
-                if n == 0 {
-                    break;
+            let lines = std::iter::from_fn(|| loop {
+                let mut bytes = Vec::new();
+                match input.read_until(b'\n', &mut bytes) {
+                    Err(e) => return Some(Err(e)),
+                    Ok(0) => return None,
+                    Ok(_) => {}
                 }
                 line_no += 1;
-                bytes_read.fetch_add(n as u64, Ordering::Relaxed);
-                if line.trim().is_empty() {
-                    continue;
-                }
-                batch.push((line_no, line));
-                if batch.len() == BATCH {
-                    if stop.load(Ordering::Relaxed)
-                        || tx
-                            .send((seq, Work::Lines(std::mem::take(&mut batch))))
-                            .is_err()
-                    {
-                        return Ok(());
+                // Invalid UTF-8 is replaced, with a warning naming the line: nothing is lost.
+                let line = match String::from_utf8(bytes) {
+                    Ok(line) => line,
+                    Err(e) => {
+                        eprintln!("zhijian: line {line_no}: invalid UTF-8 replaced with U+FFFD");
+                        String::from_utf8_lossy(e.as_bytes()).into_owned()
                     }
-                    seq += 1;
+                };
+                if !line.trim().is_empty() {
+                    return Some(Ok((line_no, line)));
                 }
-            }
-            if !batch.is_empty() {
-                let _ = tx.send((seq, Work::Lines(batch)));
-            }
+            });
+            send_in_batches(lines, Work::Lines, tx, stop)
         }
         InputFormat::Csv => {
-            let rows = match CsvConversations::new(input, |p| {
-                inspector.platform_for(p).utc_offset_minutes
-            }) {
-                Ok(rows) => rows,
+            match CsvConversations::new(input, |p| inspector.platform_for(p).utc_offset_minutes) {
+                Ok(rows) => send_in_batches(rows.map(Ok), Work::Parsed, tx, stop),
                 Err(e) => {
-                    let _ = tx.send((seq, Work::Parsed(vec![Err(e)])));
-                    return Ok(());
+                    let _ = tx.send((0, Work::Parsed(vec![Err(e)])));
+                    Ok(())
                 }
-            };
-            let mut batch = Vec::with_capacity(BATCH);
-            for row in rows {
-                batch.push(row);
-                if batch.len() == BATCH {
-                    if stop.load(Ordering::Relaxed)
-                        || tx
-                            .send((seq, Work::Parsed(std::mem::take(&mut batch))))
-                            .is_err()
-                    {
-                        return Ok(());
-                    }
-                    seq += 1;
-                }
-            }
-            if !batch.is_empty() {
-                let _ = tx.send((seq, Work::Parsed(batch)));
             }
         }
     }
+}
+
+/// Sends `items` to the workers in numbered batches, until the input ends, the writer stops, or
+/// reading fails.
+fn send_in_batches<T>(
+    items: impl Iterator<Item = std::io::Result<T>>,
+    wrap: fn(Vec<T>) -> Work,
+    tx: &SyncSender<(u64, Work)>,
+    stop: &AtomicBool,
+) -> std::io::Result<()> {
+    let mut seq = 0u64;
+    let mut batch = Vec::with_capacity(BATCH);
+    for item in items {
+        batch.push(item?);
+        if batch.len() == BATCH {
+            if stop.load(Ordering::Relaxed)
+                || tx.send((seq, wrap(std::mem::take(&mut batch)))).is_err()
+            {
+                return Ok(());
+            }
+            seq += 1;
+        }
+    }
+    if !batch.is_empty() {
+        let _ = tx.send((seq, wrap(batch)));
+    }
     Ok(())
+}
+
+/// A reader that counts the bytes consumed, for the progress line.
+struct Counted<'a, R> {
+    inner: R,
+    count: &'a AtomicU64,
+}
+
+impl<R: std::io::Read> std::io::Read for Counted<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Counted<'_, R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+    fn consume(&mut self, amount: usize) {
+        self.count.fetch_add(amount as u64, Ordering::Relaxed);
+        self.inner.consume(amount);
+    }
 }
 
 fn score_batches(
