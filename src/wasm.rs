@@ -402,46 +402,12 @@ impl Checker {
         #[wasm_bindgen(unchecked_param_type = "ConversationInput")] conversation: JsValue,
         #[wasm_bindgen(unchecked_param_type = "ConversationOptions")] options: Option<JsValue>,
     ) -> Result<JsValue, JsError> {
-        use crate::conversation::{Inspector, Scorecard};
+        use crate::conversation::Scorecard;
         let error = |e: &dyn std::fmt::Display| JsError::new(&e.to_string());
         let options = options.unwrap_or(JsValue::UNDEFINED);
         // A conversation may mix languages: every built-in pack is needed.
         self.compile_deferred(None)?;
         self.ensure_inspector()?;
-        let slot = self.inspector.borrow();
-        let Some(base) = slot.as_ref() else {
-            return Err(JsError::new("conversation scoring is not available"));
-        };
-        // Options apply to this call only.
-        let platform = get(&options, "platform")?.as_string();
-        let scorecard = get(&options, "scorecard")?.as_string();
-        let locale = language_option(&get(&options, "locale")?, "locale", false)?;
-        let custom;
-        let inspector = if platform.is_some() || scorecard.is_some() || locale.is_some() {
-            let card = match scorecard {
-                None => base.scorecard().clone(),
-                Some(text) => match Scorecard::builtin(&text) {
-                    Some(card) => card.map_err(|e| error(&e))?,
-                    None => Scorecard::from_toml("scorecard", &text).map_err(|e| error(&e))?,
-                },
-            };
-            let mut i = Inspector::new(
-                crate::Checker::new(Vec::new()),
-                crate::Checker::new(crate::defaults::customer_packs().map_err(|e| error(&e))?),
-                base.platforms().to_vec(),
-                card,
-            );
-            if let Some(p) = platform {
-                i.set_platform(&p).map_err(|e| JsError::new(&e))?;
-            }
-            if let Some(l) = locale {
-                i.set_locale(l);
-            }
-            custom = i;
-            &custom
-        } else {
-            base
-        };
         let line = match conversation.as_string() {
             Some(text) => text,
             None => js_sys::JSON::stringify(&conversation)
@@ -451,16 +417,43 @@ impl Checker {
                     JsError::new("the conversation must be an object or a JSON string")
                 })?,
         };
-        let parsed = inspector.parse(&line).map_err(|e| error(&e))?;
-        // A per-call locale applies to hint messages too, as `review --locale` does.
-        let mut agent = self.inner.borrow_mut();
-        let saved = agent.locale();
-        if locale.is_some() {
-            agent.set_locale(locale);
+        // Options apply to this call only: set on the cached inspector, then put back.
+        let platform = get(&options, "platform")?.as_string();
+        let scorecard = match get(&options, "scorecard")?.as_string() {
+            None => None,
+            Some(text) => Some(match Scorecard::builtin(&text) {
+                Some(card) => card.map_err(|e| error(&e))?,
+                None => Scorecard::from_toml("scorecard", &text).map_err(|e| error(&e))?,
+            }),
+        };
+        let locale = language_option(&get(&options, "locale")?, "locale", false)?;
+        let mut slot = self.inspector.borrow_mut();
+        let Some(inspector) = slot.as_mut() else {
+            return Err(JsError::new("conversation scoring is not available"));
+        };
+        if let Some(p) = &platform {
+            inspector.set_platform(p).map_err(|e| JsError::new(&e))?;
         }
-        let score = inspector.score_with(&agent, &parsed);
-        agent.set_locale(saved);
+        let saved_card = scorecard.map(|card| inspector.set_scorecard(card));
+        let saved_locale = inspector.locale();
+        let mut agent = self.inner.borrow_mut();
+        let saved_agent_locale = agent.locale();
+        if let Some(l) = locale {
+            inspector.set_locale(l);
+            // A per-call locale applies to hint messages too, as `review --locale` does.
+            agent.set_locale(Some(l));
+        }
+        let score = inspector
+            .parse(&line)
+            .map(|parsed| inspector.score_with(&agent, &parsed));
+        agent.set_locale(saved_agent_locale);
+        inspector.set_locale(saved_locale);
+        if let Some(card) = saved_card {
+            inspector.set_scorecard(card);
+        }
+        inspector.clear_platform();
         drop(agent);
+        let score = score.map_err(|e| error(&e))?;
         let json = serde_json::to_string(&score).map_err(|e| error(&e))?;
         js_sys::JSON::parse(&json).map_err(|_| JsError::new("the score is not valid JSON"))
     }

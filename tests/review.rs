@@ -24,6 +24,13 @@ fn zhijian(args: &[&str], stdin: Option<&str>) -> Output {
     child.wait_with_output().expect("wait for zhijian")
 }
 
+/// An empty directory of this test process's own.
+fn scratch_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("zhijian-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("create a scratch directory");
+    dir
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).expect("utf-8")
 }
@@ -323,8 +330,7 @@ fn periods_compare_side_by_side() {
 
 #[test]
 fn the_html_report_stands_alone() {
-    let dir = std::env::temp_dir().join(format!("zhijian-html-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch_dir("html");
     let file = dir.join("report.html");
     let out = zhijian(
         &[
@@ -395,8 +401,7 @@ fn generated_conversations_review_cleanly() {
 
 #[test]
 fn a_broken_scorecard_names_the_file_item_and_field() {
-    let dir = std::env::temp_dir().join(format!("zhijian-card-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch_dir("card");
     let file = dir.join("card.toml");
     std::fs::write(&file, "[scorecard]\nid = \"x\"\nname = { zh = \"x\", en = \"x\" }\npass = 80\n\n[[item]]\nid = \"late\"\nname = { zh = \"慢\", en = \"slow\" }\ncheck = \"too-slow\"\ndeduct = 2\n").unwrap();
     let out = zhijian(
@@ -422,8 +427,7 @@ fn a_broken_scorecard_names_the_file_item_and_field() {
 
 #[test]
 fn invalid_utf8_is_replaced_with_a_warning_and_the_line_still_scored() {
-    let dir = std::env::temp_dir().join(format!("zhijian-utf8-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch_dir("utf8");
     let file = dir.join("bad.jsonl");
     let mut bytes =
         br#"{"id":"u1","messages":[{"role":"customer","text":"hi"},{"role":"agent","text":"ok "#

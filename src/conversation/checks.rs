@@ -124,7 +124,6 @@ pub fn run(
             i += 1;
             continue;
         }
-        let block_start = i;
         let mut upset = None;
         while i < messages.len() && messages[i].role != Role::Agent {
             if messages[i].role == Role::Customer && upset.is_none() && is_upset(report(i)) {
@@ -153,8 +152,6 @@ pub fn run(
                 });
             }
         }
-        debug_assert!(block_start < i.max(block_start + 1));
-        i = i.max(block_start + 1);
     }
 
     // Unanswered: turns without a human reply, and the questions in them.
@@ -308,9 +305,8 @@ fn emotion(conversation: &Conversation, reports: &[Option<Report>]) -> Emotion {
 }
 
 /// Silences, talking over and speech rate, from transcript segments.
-pub fn call_metrics(conversation: &Conversation, platform: &Platform) -> CallMetrics {
-    let mut findings = Vec::new();
-    call_findings(conversation, platform, false, &mut findings);
+/// Call figures; silences and overlaps are counted from the findings [`run`] already made.
+pub fn call_metrics(conversation: &Conversation, findings: &[Finding]) -> CallMetrics {
     let mut m = CallMetrics {
         long_silences: findings
             .iter()

@@ -178,8 +178,19 @@ impl Inspector {
         self.agent.set_locale(Some(locale));
     }
 
-    pub fn set_scorecard(&mut self, scorecard: Scorecard) {
-        self.scorecard = scorecard;
+    /// Uses `scorecard` from now on; returns the one it replaces.
+    pub fn set_scorecard(&mut self, scorecard: Scorecard) -> Scorecard {
+        std::mem::replace(&mut self.scorecard, scorecard)
+    }
+
+    /// Goes back to each conversation's own `platform` field (undoes [`Inspector::set_platform`]).
+    pub fn clear_platform(&mut self) {
+        self.forced_platform = None;
+    }
+
+    /// The language of item names and hint messages.
+    pub fn locale(&self) -> Language {
+        self.locale
     }
 
     pub fn scorecard(&self) -> &Scorecard {
@@ -376,6 +387,9 @@ impl Inspector {
         kpis.max_response_seconds = round(kpis.max_response_seconds);
         kpis.answer_ratio = kpis.answer_ratio.map(checks::round3);
 
+        let call = conversation
+            .is_call
+            .then(|| checks::call_metrics(conversation, &findings));
         let started = conversation.started_at();
         ConversationScore {
             id: conversation.id.clone(),
@@ -395,9 +409,7 @@ impl Inspector {
             emotion,
             findings,
             tone,
-            call: conversation
-                .is_call
-                .then(|| checks::call_metrics(conversation, platform)),
+            call,
             messages: conversation.messages.len(),
         }
     }

@@ -154,8 +154,10 @@ class Widget {
   refresh(event) {
     const text = this.text();
     this.report = this.checker.check(text);
-    this.renderMarks(text);
-    this.renderPanel(text);
+    this.checkedText = text;
+    const hints = this.visibleHints();
+    this.renderMarks(text, hints);
+    this.renderPanel(text, hints);
     if (event?.timeStamp) {
       // Read layout so that the figure includes style and layout of the new marks.
       void (this.overlay ?? this.host).offsetHeight;
@@ -204,8 +206,8 @@ class Widget {
     this.placeOverlay();
   }
 
-  renderMarks(text) {
-    const hints = this.visibleHints().slice().sort((a, b) => a.start - b.start);
+  renderMarks(text, visible) {
+    const hints = visible.slice().sort((a, b) => a.start - b.start);
     if (this.isTextarea) {
       const o = this.overlay;
       o.replaceChildren();
@@ -271,11 +273,10 @@ class Widget {
     this.$ = (role) => root.querySelector(`[data-role="${role}"]`);
   }
 
-  renderPanel() {
+  renderPanel(text, hints) {
     const t = this.t;
     const report = this.report;
-    const hints = this.visibleHints();
-    const upsetNoApology = this.customerUpset && !!this.text().trim() && !report.strategies.some((s) => APOLOGY.includes(s));
+    const upsetNoApology = this.customerUpset && !!text.trim() && !report.strategies.some((s) => APOLOGY.includes(s));
     // Typing mostly leaves the hints as they were: rebuild the panel only when they change.
     const signature = [report.score, report.fatal, upsetNoApology, this.muted.size, ...hints.map((h) => `${h.rule}@${h.start}-${h.end}`)].join('|');
     if (signature === this.panelSignature) return;
@@ -410,7 +411,8 @@ class Widget {
   beforeSend(e) {
     const text = this.text();
     if (!text.trim()) return;
-    const report = this.checker.check(text);
+    // The draft was checked on its last input; check again only if the page changed it since.
+    const report = text === this.checkedText ? this.report : this.checker.check(text);
     if (report.fatal && !this.bypassOnce) {
       e.preventDefault();
       e.stopImmediatePropagation();

@@ -154,7 +154,7 @@ fn inspector(a: &Args) -> Result<Inspector, Failure> {
                 Scorecard::from_toml(card, &text)?
             }
         };
-        inspector.set_scorecard(card);
+        let _default = inspector.set_scorecard(card);
     }
     if let Some(p) = &a.platform {
         inspector.set_platform(p).map_err(Failure::Usage)?;
