@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::error::PackError;
 use crate::pack::format::{Kind, MetricSpec, Validator};
-use crate::pack::{view_slot, Pack, PatternGroup, PhraseIndex, Role, Rule};
+use crate::pack::{view_slot, Pack, PatternGroup, PhraseIndex, Role, Rule, Target};
 use crate::text::{self, find_offset, Normalized, OffsetResolver, View};
 use crate::{Language, Severity};
 
@@ -300,7 +300,9 @@ fn candidates(pack: &Pack, text: &str) -> Vec<Candidate> {
     if let Some(index) = &pack.phrases {
         for v in [View::Raw, View::Normal, View::Compact] {
             if pack.phrase_views[view_slot(v)] {
-                scan.phrases(index, v, &view(v));
+                // The compact scan of a merged index also finds the normal-view phrases.
+                let normal_too = (index.merged && v == View::Compact).then_some(&normal);
+                scan.phrases(index, v, &view(v), normal_too);
             }
         }
     }
@@ -316,6 +318,34 @@ fn candidates(pack: &Pack, text: &str) -> Vec<Candidate> {
     }
     whole_message(pack, &normal, &mut candidates);
     resolve_overlaps(pack, candidates)
+}
+
+/// Exception matches of one scan in one coordinate system, in order of start.
+#[derive(Default)]
+struct Exceptions {
+    /// (start, end, rule).
+    spans: Vec<(usize, usize, usize)>,
+    /// The longest span: how far before a match an overlapping exception can start.
+    longest: usize,
+}
+
+impl Exceptions {
+    fn add(&mut self, start: usize, end: usize, rule: usize) {
+        self.spans.push((start, end, rule));
+        self.longest = self.longest.max(end - start);
+    }
+
+    /// Whether an exception of `rule` overlaps `start..end`. Linear in the exceptions near the
+    /// match, not in all of them, so that a long text stays linear.
+    fn overlap(&self, rule: usize, start: usize, end: usize) -> bool {
+        let first = self
+            .spans
+            .partition_point(|x| x.0 + self.longest < start);
+        self.spans[first..]
+            .iter()
+            .take_while(|x| x.0 < end)
+            .any(|&(xs, xe, r)| r == rule && xs < end && start < xe)
+    }
 }
 
 /// The state of one message's scan. Everything that depends on the whole message is computed at
@@ -334,10 +364,17 @@ struct Scan<'a> {
 
 impl Scan<'_> {
     /// Finds, at every position, the longest phrase starting there and the shorter ones of other
-    /// rules; applies exceptions and context.
-    fn phrases(&mut self, index: &PhraseIndex, view_kind: View, view: &ViewText) {
+    /// rules; applies exceptions and context. With `normal` (a merged index scanning the compact
+    /// view), normal-view phrases count where the normal text under the match is the phrase.
+    fn phrases(
+        &mut self,
+        index: &PhraseIndex,
+        view_kind: View,
+        view: &ViewText,
+        normal: Option<&Normalized>,
+    ) {
         let hay = view.as_str();
-        let mut matches = Vec::with_capacity(16);
+        let mut found = Vec::with_capacity(16);
         let mut at = 0;
         while at < hay.len() {
             let Some(longest) = index.automaton.find(Input::new(hay).range(at..)) else {
@@ -348,7 +385,7 @@ impl Scan<'_> {
             let start = longest.start();
             let mut shorter_end = longest.end();
             let mut look_shorter = index.has_shorter_prefix[longest.pattern().as_usize()];
-            matches.push(longest);
+            found.push(longest);
             while look_shorter && shorter_end > start + 1 {
                 let input = Input::new(hay)
                     .range(start..shorter_end - 1)
@@ -357,64 +394,74 @@ impl Scan<'_> {
                     Some(m) => {
                         shorter_end = m.end();
                         look_shorter = index.has_shorter_prefix[m.pattern().as_usize()];
-                        matches.push(m);
+                        found.push(m);
                     }
                     None => break,
                 }
             }
             at = start + hay[start..].chars().next().map_or(1, char::len_utf8);
         }
-        // Exception matches, in order of start (as found); `longest` bounds how far back one can
-        // start and still overlap a match.
-        let mut exceptions: Vec<(usize, usize, usize)> = Vec::new();
-        let mut longest = 0;
-        for m in &matches {
+
+        // Every match of a target, in the coordinates of the target's view: (start, end,
+        // target). Normal-view targets of a merged scan are mapped to the normal view and kept
+        // only where the normal text is the phrase.
+        let mut matches: Vec<(usize, usize, &Target)> = Vec::with_capacity(found.len());
+        for m in &found {
             for t in &index.targets[m.pattern().as_usize()] {
-                if t.view != view_kind {
+                if t.view == view_kind {
+                    matches.push((m.start(), m.end(), t));
                     continue;
                 }
-                match t.role {
-                    Role::Exception => {
-                        exceptions.push((m.start(), m.end(), t.rule));
-                        longest = longest.max(m.len());
-                    }
-                    Role::Trigger if !self.triggered.contains(&t.rule) => {
-                        self.triggered.push(t.rule)
-                    }
-                    _ => {}
+                let (Some(normal), Some(form), View::Normal, ViewText::Mapped(compact)) =
+                    (normal, t.normal_form, t.view, view)
+                else {
+                    continue;
+                };
+                let form = &index.normal_forms[form as usize];
+                let (s, e) = normal.range_of(compact, m.start(), m.end());
+                let (s, e) = (s.wrapping_sub(form.lead), e + form.trail);
+                if normal.as_str().get(s..e) == Some(form.text.as_str()) {
+                    matches.push((s, e, t));
                 }
             }
         }
-        for m in &matches {
-            for target in &index.targets[m.pattern().as_usize()] {
-                let Role::Hit(replacement) = target.role else {
-                    continue;
-                };
-                if target.view != view_kind {
-                    continue;
-                }
-                let rule = &self.pack.rules[target.rule];
-                let (s, e) = (m.start(), m.end());
-                let (start, end) = view.to_original(s, e);
-                let first = exceptions.partition_point(|x| x.0 + longest < s);
-                let excepted = exceptions[first..]
-                    .iter()
-                    .take_while(|x| x.0 < e)
-                    .any(|&(xs, xe, r)| r == target.rule && xs < e && s < xe);
-                if !rule.enabled
-                    || excepted
-                    || (rule.whole_word && !is_whole_word(self.original, start, end))
-                    || !self.allows(target.rule, hay, s)
-                {
-                    continue;
-                }
-                self.out.push(Candidate {
-                    rule: target.rule,
-                    start,
-                    end,
-                    suggestions: replacement.map_or(Suggestions::Rule, Suggestions::Replacement),
-                });
+
+        // Exception matches, per coordinate system (this view's, the normal view's), in order of
+        // start (as found); `longest` bounds how far back one can start and still overlap.
+        let mut exceptions = [Exceptions::default(), Exceptions::default()];
+        for &(s, e, t) in &matches {
+            match t.role {
+                Role::Exception => exceptions[usize::from(t.view != view_kind)].add(s, e, t.rule),
+                Role::Trigger if !self.triggered.contains(&t.rule) => self.triggered.push(t.rule),
+                _ => {}
             }
+        }
+        for &(s, e, target) in &matches {
+            let Role::Hit(replacement) = target.role else {
+                continue;
+            };
+            let rule = &self.pack.rules[target.rule];
+            let (in_view, target_hay) = match normal {
+                Some(normal) if target.view != view_kind => (false, normal.as_str()),
+                _ => (true, hay),
+            };
+            let (start, end) = match (in_view, normal) {
+                (false, Some(normal)) => normal.to_original(s, e),
+                _ => view.to_original(s, e),
+            };
+            if !rule.enabled
+                || exceptions[usize::from(!in_view)].overlap(target.rule, s, e)
+                || (rule.whole_word && !is_whole_word(self.original, start, end))
+                || !self.allows(target.rule, target_hay, s)
+            {
+                continue;
+            }
+            self.out.push(Candidate {
+                rule: target.rule,
+                start,
+                end,
+                suggestions: replacement.map_or(Suggestions::Rule, Suggestions::Replacement),
+            });
         }
     }
 
@@ -453,7 +500,11 @@ impl Scan<'_> {
         let hay = view.as_str();
         for matcher in &group.matchers {
             let rule = &self.pack.rules[matcher.rule];
-            if !rule.enabled || (matcher.gated && !self.triggered.contains(&matcher.rule)) {
+            if !rule.enabled
+                || (matcher.gated && !self.triggered.contains(&matcher.rule))
+                || (!matcher.literal_gate.is_empty()
+                    && !matcher.literal_gate.iter().any(|l| self.normal.contains(l.as_str())))
+            {
                 continue;
             }
             let compiled = matcher
@@ -581,15 +632,35 @@ fn cn_id_checksum(s: &str) -> bool {
 /// The characters of `text` that punctuation metrics count, with their byte offsets: found in
 /// one pass for all metric rules, and usually none or a few.
 fn punctuation_marks(pack: &Pack, text: &str) -> Vec<(usize, char)> {
-    if pack.metric_chars.is_empty() {
+    let metric_chars = &pack.metric_chars;
+    if metric_chars.is_empty() {
         return Vec::new();
     }
-    text.char_indices()
-        // Letters, digits and Han characters are never punctuation: skip the set test for them.
-        .filter(|&(_, c)| {
-            !c.is_ascii_alphanumeric() && !text::is_han(c) && pack.metric_chars.contains(&c)
-        })
-        .collect()
+    // Lead bytes E4–E9 start U+4000–U+9FFF, the bulk of Chinese text: skipped without decoding
+    // unless a metric counts such a character.
+    let counts_han = metric_chars
+        .iter()
+        .any(|c| ('\u{4000}'..='\u{9FFF}').contains(c));
+    let mut marks = Vec::new();
+    for (at, &b) in text.as_bytes().iter().enumerate() {
+        let c = if b < 0x80 {
+            if b.is_ascii_alphanumeric() {
+                continue;
+            }
+            char::from(b)
+        } else if b < 0xC0 || (!counts_han && (0xE4..=0xE9).contains(&b)) {
+            continue; // a continuation byte, or a Han character
+        } else {
+            match text[at..].chars().next() {
+                Some(c) => c,
+                None => continue,
+            }
+        };
+        if metric_chars.contains(&c) {
+            marks.push((at, c));
+        }
+    }
+    marks
 }
 
 /// Metric rules measure the text as typed (`marks`: its punctuation, from [`punctuation_marks`]).
@@ -719,6 +790,11 @@ fn whole_message(pack: &Pack, normal: &Normalized, out: &mut Vec<Candidate>) {
         return;
     }
     let hay = normal.as_str();
+    // Most messages are far longer than a whole-message phrase: counting the characters that
+    // are surely kept (ASCII letters and digits, Han) tells without decoding.
+    if surely_kept_chars(hay) > WHOLE_MESSAGE_MAX_CHARS {
+        return;
+    }
     let mut key = String::with_capacity(4 * WHOLE_MESSAGE_MAX_CHARS);
     let mut range: Option<(usize, usize)> = None;
     let mut kept = 0;
@@ -752,6 +828,14 @@ fn whole_message(pack: &Pack, normal: &Normalized, out: &mut Vec<Candidate>) {
             suggestions: replacement.map_or(Suggestions::Rule, Suggestions::Replacement),
         });
     }
+}
+
+/// ASCII letters and digits and characters of U+4000–U+9FFF (lead bytes E4–E9): never
+/// separators, so a lower bound of what a whole-message key keeps.
+fn surely_kept_chars(text: &str) -> usize {
+    text.bytes()
+        .filter(|&b| b.is_ascii_alphanumeric() || (0xE4..=0xE9).contains(&b))
+        .count()
 }
 
 /// Resolves overlaps: a match lying inside another match of the same category is dropped

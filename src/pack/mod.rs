@@ -92,17 +92,48 @@ pub(crate) enum Role {
 pub(crate) struct Target {
     pub rule: usize,
     pub role: Role,
-    /// The view in which the phrase counts (it is stored in that view's form).
+    /// The view in which the phrase counts.
     pub view: View,
+    /// For a normal-view phrase found by the compact scan: the index of its normal form in
+    /// [`PhraseIndex::normal_forms`], which the normal text under the match must equal.
+    pub normal_form: Option<u32>,
 }
 
-/// All phrases of the pack in one automaton, whatever their view: each scan of a view keeps the
-/// targets of that view. One phrase may serve several rules.
+/// A normal-view phrase found by the compact scan: the normal text must be `text`, which may
+/// begin and end with separators the compact match does not cover (`www.`, `http://`).
+#[derive(Debug)]
+pub(crate) struct NormalForm {
+    pub text: String,
+    /// Bytes of separators before the first character the compact view keeps.
+    pub lead: usize,
+    /// Bytes of separators after the last character the compact view keeps.
+    pub trail: usize,
+}
+
+impl NormalForm {
+    fn new(text: String) -> NormalForm {
+        let lead = text.len() - text.trim_start_matches(text::compact_drops).len();
+        let trail = text.len() - text.trim_end_matches(text::compact_drops).len();
+        NormalForm { text, lead, trail }
+    }
+}
+
+/// All phrases of the pack in one automaton, whatever their view. One phrase may serve several
+/// rules.
+///
+/// When the pack has compact-view phrases, normal-view phrases are stored in their compact form
+/// too and one scan of the compact view finds both: a normal-view match is kept when the normal
+/// text it comes from is exactly the phrase (`不，知道` holds the compact `不知道` but not the
+/// normal one). Scanning one view instead of two is a third of a message's check.
 #[derive(Debug)]
 pub(crate) struct PhraseIndex {
     pub automaton: AhoCorasick,
     /// Per automaton pattern id: the rules (and roles) it stands for.
     pub targets: Vec<Vec<Target>>,
+    /// Whether normal-view phrases are found by the compact scan (see above).
+    pub merged: bool,
+    /// The normal forms that [`Target::normal_form`] points to.
+    pub normal_forms: Vec<NormalForm>,
     /// Per pattern id: whether a shorter phrase is a prefix of it (您 of 您好), so that a match
     /// of it may hide shorter matches at the same start. Most phrases have none, which saves the
     /// anchored searches for them.
@@ -122,6 +153,9 @@ pub(crate) struct PatternMatcher {
     pub expands: bool,
     /// Whether the pattern is only tried when one of its triggers was found by the phrase scan.
     pub gated: bool,
+    /// Triggers the compact view drops (`@`, `?!`), looked up in the normal text instead of by
+    /// the phrase scan: when not empty, the pattern is tried only if the text contains one.
+    pub literal_gate: Vec<String>,
     /// The group named `hit`, when the pattern has one: only its characters are flagged, so a
     /// pattern can require context (a preceding comma, the start) without flagging it.
     pub hit_group: Option<usize>,
@@ -447,7 +481,22 @@ fn compile(files: Vec<(&str, &str, &PackFile)>) -> Result<Pack, PackError> {
     }
     let uses_compact =
         phrase_views[view_slot(View::Compact)] || b.patterns.iter().any(|p| p.0 == View::Compact);
-    let phrases = build_index(std::mem::take(&mut b.phrases), header_file)?;
+    let merged = merge_views(std::mem::take(&mut b.phrases));
+    if merged.merged {
+        phrase_views[view_slot(View::Normal)] = false;
+    }
+    for (_, matcher) in &mut b.patterns {
+        if let Some((_, literals)) = merged.ungated.iter().find(|u| u.0 == matcher.rule) {
+            matcher.gated = false;
+            matcher.literal_gate = literals.clone();
+        }
+    }
+    let phrases = build_index(
+        merged.phrases,
+        merged.merged,
+        merged.normal_forms,
+        header_file,
+    )?;
     let patterns = group_patterns(b.patterns);
     Ok(Pack {
         info: PackInfo {
@@ -657,6 +706,7 @@ fn build_rule(
             rule: index,
             role,
             view,
+            normal_form: None,
         };
         let whole_message = spec
             .whole_message
@@ -705,6 +755,7 @@ fn build_rule(
                     rule: index,
                     role: Role::Trigger,
                     view,
+                    normal_form: None,
                 };
                 b.phrases.entry(key).or_default().push(target);
             }
@@ -717,6 +768,7 @@ fn build_rule(
                 regex: OnceLock::new(),
                 expands,
                 gated,
+                literal_gate: Vec::new(),
                 hit_group,
             },
         ));
@@ -823,8 +875,95 @@ fn regex_error(e: &dyn std::fmt::Display) -> String {
     }
 }
 
+/// What [`merge_views`] made of a pack's phrases.
+struct Merged {
+    phrases: BTreeMap<String, Vec<Target>>,
+    merged: bool,
+    normal_forms: Vec<NormalForm>,
+    /// Pattern rules with a trigger that the compact view cannot hold (`@`, `?!`), and all
+    /// their triggers (normal view): such a pattern is tried when the normal text contains one.
+    ungated: Vec<(usize, Vec<String>)>,
+}
+
+/// Stores normal-view phrases in their compact form, so that one scan of the compact view finds
+/// them (see [`PhraseIndex`]), when the pack has compact-view phrases to scan for anyway and every
+/// normal-view phrase keeps a character in the compact view.
+fn merge_views(phrases: BTreeMap<String, Vec<Target>>) -> Merged {
+    let has_compact = phrases
+        .values()
+        .flatten()
+        .any(|t| t.view == View::Compact);
+    let vanishes = |key: &String| in_view(key, View::Compact).is_empty();
+    let some_phrase_vanishes = phrases.iter().any(|(key, targets)| {
+        targets
+            .iter()
+            .any(|t| t.view == View::Normal && !matches!(t.role, Role::Trigger))
+            && vanishes(key)
+    });
+    if !has_compact || some_phrase_vanishes {
+        return Merged {
+            phrases,
+            merged: false,
+            normal_forms: Vec::new(),
+            ungated: Vec::new(),
+        };
+    }
+    let mut ungated: Vec<(usize, Vec<String>)> = Vec::new();
+    for (key, targets) in &phrases {
+        for t in targets {
+            if t.view == View::Normal && vanishes(key) && !ungated.iter().any(|u| u.0 == t.rule) {
+                ungated.push((t.rule, Vec::new()));
+            }
+        }
+    }
+    for (key, targets) in &phrases {
+        for t in targets {
+            if let Some(u) = ungated.iter_mut().find(|u| u.0 == t.rule) {
+                u.1.push(key.clone());
+            }
+        }
+    }
+    let mut merged: BTreeMap<String, Vec<Target>> = BTreeMap::new();
+    let mut normal_forms = Vec::new();
+    for (key, targets) in phrases {
+        let (normal, other): (Vec<Target>, Vec<Target>) =
+            targets.into_iter().partition(|t| t.view == View::Normal);
+        if !normal.is_empty() {
+            let compact = in_view(&key, View::Compact);
+            if compact.is_empty() {
+                // An ungated trigger (see above).
+            } else {
+                let form = normal_forms.len() as u32;
+                normal_forms.push(NormalForm::new(key.clone()));
+                merged.entry(compact).or_default().extend(normal.into_iter().map(|t| Target {
+                    normal_form: Some(form),
+                    ..t
+                }));
+            }
+        }
+        if !other.is_empty() {
+            merged.entry(key).or_default().extend(other);
+        }
+    }
+    // An ungated rule's other triggers are looked up by the literal gate instead.
+    for targets in merged.values_mut() {
+        targets.retain(|t| {
+            !(matches!(t.role, Role::Trigger) && ungated.iter().any(|u| u.0 == t.rule))
+        });
+    }
+    merged.retain(|_, targets| !targets.is_empty());
+    Merged {
+        phrases: merged,
+        merged: true,
+        normal_forms,
+        ungated,
+    }
+}
+
 fn build_index(
     phrases: BTreeMap<String, Vec<Target>>,
+    merged: bool,
+    normal_forms: Vec<NormalForm>,
     file: &str,
 ) -> Result<Option<PhraseIndex>, PackError> {
     if phrases.is_empty() {
@@ -847,6 +986,8 @@ fn build_index(
     Ok(Some(PhraseIndex {
         automaton,
         targets,
+        merged,
+        normal_forms,
         has_shorter_prefix,
     }))
 }

@@ -55,10 +55,17 @@ impl<'a> Normalized<'a> {
 
     /// The normal view: width, case and script folded, zero-width characters dropped.
     pub fn normal(original: &'a str) -> Normalized<'a> {
-        let first_change = original.char_indices().find(|&(_, c)| match c {
-            'a'..='z' | '0'..='9' => false,
-            _ if c.is_ascii() => c.is_ascii_uppercase(),
-            _ => fold_normal(c) != Some(c),
+        // This runs on every message: the common cases (ASCII, then Han) come first, and chars
+        // are pushed one by one (`String::push` encodes inline; `push_str` of a few bytes calls
+        // memcpy).
+        let first_change = original.char_indices().find(|&(_, c)| {
+            if c.is_ascii() {
+                c.is_ascii_uppercase()
+            } else if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+                trad_simp::is_traditional(c)
+            } else {
+                fold_normal(c) != Some(c)
+            }
         });
         let Some((unchanged, _)) = first_change else {
             return Normalized {
@@ -71,22 +78,17 @@ impl<'a> Normalized<'a> {
         let mut origin = Vec::with_capacity(original.len());
         text.push_str(&original[..unchanged]);
         for (start, c) in original[..unchanged].char_indices() {
-            origin.extend(std::iter::repeat_n(start as u32, c.len_utf8()));
+            push_origin(&mut origin, start, c.len_utf8());
         }
         for (start, c) in original[unchanged..].char_indices() {
-            let start = (start + unchanged) as u32;
-            // Fast path: ASCII folds to ASCII, one byte each.
+            let start = start + unchanged;
             if c.is_ascii() {
                 text.push(c.to_ascii_lowercase());
-                origin.push(start);
-                continue;
+                origin.push(start as u32);
+            } else if let Some(folded) = fold_normal(c) {
+                text.push(folded);
+                push_origin(&mut origin, start, folded.len_utf8());
             }
-            let Some(folded) = fold_normal(c) else {
-                continue;
-            };
-            let before = text.len();
-            text.push(folded);
-            origin.extend(std::iter::repeat_n(start, text.len() - before));
         }
         Normalized {
             original,
@@ -100,24 +102,16 @@ impl<'a> Normalized<'a> {
         let mut text = String::with_capacity(self.text.len());
         let mut origin = Vec::with_capacity(self.text.len());
         for (i, c) in self.text.char_indices() {
-            let source = self.origin.as_ref().map_or(i as u32, |o| o[i]);
             let kept = if c.is_ascii_alphanumeric() {
                 c
-            } else if is_han(c) {
-                // Han characters are never separators; a few are numerals.
-                numeral_digit(c).unwrap_or(c)
-            } else if is_separator(c) {
+            } else if compact_drops(c) {
                 continue;
             } else {
                 numeral_digit(c).unwrap_or(c)
             };
-            let len = kept.len_utf8();
-            if kept == c {
-                text.push_str(&self.text[i..i + len]);
-            } else {
-                text.push(kept);
-            }
-            origin.extend_from_slice(&[source; 4][..len]);
+            let source = self.origin.as_ref().map_or(i, |o| o[i] as usize);
+            text.push(kept);
+            push_origin(&mut origin, source, kept.len_utf8());
         }
         Normalized {
             original: self.original,
@@ -129,6 +123,23 @@ impl<'a> Normalized<'a> {
     /// The normalised text.
     pub fn as_str(&self) -> &str {
         &self.text
+    }
+
+    /// The byte range of this view that holds the characters of `other`'s (non-empty) byte
+    /// range, when `other` is a view derived from this one (the compact view of a normal view),
+    /// so that every character of `other` comes from one of this view.
+    pub fn range_of(&self, other: &Normalized, start: usize, end: usize) -> (usize, usize) {
+        let (first, last) = match &other.origin {
+            Some(o) => (o[start] as usize, o[end - 1] as usize),
+            None => (start, end - 1),
+        };
+        let at = |original: usize| match &self.origin {
+            Some(o) => o.partition_point(|&x| (x as usize) < original),
+            None => original,
+        };
+        let last = at(last);
+        let last_len = self.text[last..].chars().next().map_or(1, char::len_utf8);
+        (at(first), last + last_len)
     }
 
     /// Maps a non-empty byte range of the normalised text to the byte range of the original.
@@ -143,6 +154,13 @@ impl<'a> Normalized<'a> {
             .next()
             .map_or(1, char::len_utf8);
         (origin[start] as usize, last + last_len)
+    }
+}
+
+/// Maps the `len` bytes of a char just pushed to a view to `source` in the original.
+fn push_origin(origin: &mut Vec<u32>, source: usize, len: usize) {
+    for _ in 0..len {
+        origin.push(source as u32);
     }
 }
 
@@ -206,6 +224,11 @@ fn numeral_digit(c: char) -> Option<char> {
         _ => return None,
     };
     Some(digit)
+}
+
+/// Whether the compact view drops `c` (Han characters are never separators).
+pub fn compact_drops(c: char) -> bool {
+    !c.is_ascii_alphanumeric() && !is_han(c) && is_separator(c)
 }
 
 /// Characters that carry no letters or digits: dropped by the compact view.

@@ -92,6 +92,15 @@ fn pairs() -> Vec<(char, char)> {
     }
 }
 
+/// Whether `c` is a traditional character with a simplified form: one bit test.
+pub(crate) fn is_traditional(c: char) -> bool {
+    if !('\u{4E00}'..='\u{9FFF}').contains(&c) {
+        return false;
+    }
+    let i = (c as u32 - BLOCK_START) as usize;
+    table().listed[i / 64] & (1 << (i % 64)) != 0
+}
+
 /// The simplified form of `c`, or `c` itself.
 pub fn simplify(c: char) -> char {
     // Every listed character lies in the CJK Unified Ideographs block.
