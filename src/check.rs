@@ -636,25 +636,16 @@ fn punctuation_marks(pack: &Pack, text: &str) -> Vec<(usize, char)> {
     if metric_chars.is_empty() {
         return Vec::new();
     }
-    // Lead bytes E4–E9 start U+4000–U+9FFF, the bulk of Chinese text: skipped without decoding
-    // unless a metric counts such a character.
-    let counts_han = metric_chars
-        .iter()
-        .any(|c| ('\u{4000}'..='\u{9FFF}').contains(c));
+    // Only bytes that begin one of the counted characters are looked at (a table lookup per
+    // byte; most bytes of a message begin none).
+    let first_bytes = &pack.metric_first_bytes;
     let mut marks = Vec::new();
     for (at, &b) in text.as_bytes().iter().enumerate() {
-        let c = if b < 0x80 {
-            if b.is_ascii_alphanumeric() {
-                continue;
-            }
-            char::from(b)
-        } else if b < 0xC0 || (!counts_han && (0xE4..=0xE9).contains(&b)) {
-            continue; // a continuation byte, or a Han character
-        } else {
-            match text[at..].chars().next() {
-                Some(c) => c,
-                None => continue,
-            }
+        if !first_bytes[usize::from(b)] {
+            continue;
+        }
+        let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) else {
+            continue;
         };
         if metric_chars.contains(&c) {
             marks.push((at, c));
@@ -792,7 +783,7 @@ fn whole_message(pack: &Pack, normal: &Normalized, out: &mut Vec<Candidate>) {
     let hay = normal.as_str();
     // Most messages are far longer than a whole-message phrase: counting the characters that
     // are surely kept (ASCII letters and digits, Han) tells without decoding.
-    if surely_kept_chars(hay) > WHOLE_MESSAGE_MAX_CHARS {
+    if surely_kept_exceed(hay, WHOLE_MESSAGE_MAX_CHARS) {
         return;
     }
     let mut key = String::with_capacity(4 * WHOLE_MESSAGE_MAX_CHARS);
@@ -830,12 +821,20 @@ fn whole_message(pack: &Pack, normal: &Normalized, out: &mut Vec<Candidate>) {
     }
 }
 
-/// ASCII letters and digits and characters of U+4000–U+9FFF (lead bytes E4–E9): never
-/// separators, so a lower bound of what a whole-message key keeps.
-fn surely_kept_chars(text: &str) -> usize {
-    text.bytes()
-        .filter(|&b| b.is_ascii_alphanumeric() || (0xE4..=0xE9).contains(&b))
-        .count()
+/// Whether `text` holds more than `limit` ASCII letters and digits and characters of
+/// U+4000–U+9FFF (lead bytes E4–E9): those are never separators, so a whole-message key would
+/// be longer than `limit`. Stops as soon as it knows.
+fn surely_kept_exceed(text: &str, limit: usize) -> bool {
+    let mut kept = 0;
+    for &b in text.as_bytes() {
+        if b.is_ascii_alphanumeric() || (0xE4..=0xE9).contains(&b) {
+            kept += 1;
+            if kept > limit {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// Resolves overlaps: a match lying inside another match of the same category is dropped

@@ -187,6 +187,8 @@ pub struct Pack {
     pub(crate) metrics: Vec<usize>,
     /// Every character a punctuation metric counts, so one pass finds them for all metrics.
     pub(crate) metric_chars: Vec<char>,
+    /// Per byte value: whether a char of `metric_chars` starts with it in UTF-8.
+    pub(crate) metric_first_bytes: [bool; 256],
     /// The distinct categories of the rules (`Rule::category_index` points into it).
     pub(crate) category_names: Vec<Arc<str>>,
     /// Whole-message phrases (normal view, separators removed) → rule and suggestion slot.
@@ -475,6 +477,11 @@ fn compile(files: Vec<(&str, &str, &PackFile)>) -> Result<Pack, PackError> {
         .collect();
     metric_chars.sort_unstable();
     metric_chars.dedup();
+    let mut metric_first_bytes = [false; 256];
+    for c in &metric_chars {
+        let mut buf = [0; 4];
+        metric_first_bytes[usize::from(c.encode_utf8(&mut buf).as_bytes()[0])] = true;
+    }
     let mut phrase_views = [false; 3];
     for target in b.phrases.values().flatten() {
         phrase_views[view_slot(target.view)] = true;
@@ -511,6 +518,7 @@ fn compile(files: Vec<(&str, &str, &PackFile)>) -> Result<Pack, PackError> {
         phrase_views,
         patterns,
         metric_chars,
+        metric_first_bytes,
         metrics,
         category_names: categories,
         whole_message: b.whole_message,

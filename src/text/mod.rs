@@ -27,8 +27,13 @@ pub enum View {
     Compact,
 }
 
-/// A normalised view of a text and, for each of its bytes, where in the original the character
-/// it came from starts.
+/// A normalised view of a text and a map of where each of its characters comes from in the
+/// original.
+///
+/// The map is a list of *runs*: stretches where view and original advance byte for byte (the
+/// same characters, or characters of the same length such as 這→这). A run breaks where the view
+/// drops characters or changes a character's length (full-width to ASCII, 一 to 1), so a
+/// Chinese message has about as many runs as punctuation marks — far fewer entries than bytes.
 ///
 /// Most Chinese messages need no folding at all (Han characters, Chinese punctuation, lower-case
 /// letters): their normal view borrows the original and maps offsets to themselves, without
@@ -37,9 +42,26 @@ pub enum View {
 pub struct Normalized<'a> {
     original: &'a str,
     text: Cow<'a, str>,
-    /// `origin[b]`: the original byte offset of the character that produced byte `b`; `None`
-    /// when the view is the original itself.
-    origin: Option<Vec<u32>>,
+    /// The runs, sorted: `(view byte, original byte)` where each starts; `None` when the view is
+    /// the original itself.
+    runs: Option<Vec<(u32, u32)>>,
+}
+
+/// Builds the runs of a view as its characters are pushed, in order.
+struct Runs(Vec<(u32, u32)>);
+
+impl Runs {
+    /// The character (or stretch) at `view` comes from `original`: a new run unless the last
+    /// run already says so. Only character starts are ever mapped, so a run may end with a
+    /// character that changes length: the next character then starts a new run.
+    fn push(&mut self, view: usize, original: usize) {
+        let predicted = self.0.last().is_some_and(|&(v, o)| {
+            view.checked_sub(v as usize) == original.checked_sub(o as usize)
+        });
+        if !predicted {
+            self.0.push((view as u32, original as u32));
+        }
+    }
 }
 
 impl<'a> Normalized<'a> {
@@ -55,9 +77,7 @@ impl<'a> Normalized<'a> {
 
     /// The normal view: width, case and script folded, zero-width characters dropped.
     pub fn normal(original: &'a str) -> Normalized<'a> {
-        // This runs on every message: the common cases (ASCII, then Han) come first, and chars
-        // are pushed one by one (`String::push` encodes inline; `push_str` of a few bytes calls
-        // memcpy).
+        // This runs on every message: the common cases (ASCII, then Han) come first.
         let first_change = original.char_indices().find(|&(_, c)| {
             if c.is_ascii() {
                 c.is_ascii_uppercase()
@@ -71,52 +91,73 @@ impl<'a> Normalized<'a> {
             return Normalized {
                 original,
                 text: Cow::Borrowed(original),
-                origin: None,
+                runs: None,
             };
         };
         let mut text = String::with_capacity(original.len());
-        let mut origin = Vec::with_capacity(original.len());
+        let mut runs = Runs(Vec::with_capacity(8));
         text.push_str(&original[..unchanged]);
-        for (start, c) in original[..unchanged].char_indices() {
-            push_origin(&mut origin, start, c.len_utf8());
-        }
+        runs.push(0, 0);
         for (start, c) in original[unchanged..].char_indices() {
             let start = start + unchanged;
             if c.is_ascii() {
+                runs.push(text.len(), start);
                 text.push(c.to_ascii_lowercase());
-                origin.push(start as u32);
             } else if let Some(folded) = fold_normal(c) {
+                runs.push(text.len(), start);
                 text.push(folded);
-                push_origin(&mut origin, start, folded.len_utf8());
             }
         }
         Normalized {
             original,
             text: Cow::Owned(text),
-            origin: Some(origin),
+            runs: Some(runs.0),
         }
     }
 
     /// The compact view, derived from this normal view: separators dropped, numerals as digits.
     pub fn compact(&self) -> Normalized<'a> {
-        let mut text = String::with_capacity(self.text.len());
-        let mut origin = Vec::with_capacity(self.text.len());
-        for (i, c) in self.text.char_indices() {
-            let kept = if c.is_ascii_alphanumeric() {
-                c
+        let normal: &str = &self.text;
+        let mut text = String::with_capacity(normal.len());
+        let mut runs = Runs(Vec::with_capacity(16));
+        let mut source = Cursor::new(self.runs.as_deref());
+        // Kept characters are copied a stretch at a time: `kept_from` is where the current
+        // stretch began in the normal view.
+        let mut kept_from = None;
+        for (i, c) in normal.char_indices() {
+            let digit = if c.is_ascii_alphanumeric() {
+                None
+            } else if is_han(c) {
+                // Han characters are never separators; a few are numerals.
+                numeral_digit(c)
             } else if compact_drops(c) {
+                if let Some(from) = kept_from.take() {
+                    source.copy(&mut text, &mut runs, normal, from, i);
+                }
                 continue;
             } else {
-                numeral_digit(c).unwrap_or(c)
+                numeral_digit(c)
             };
-            let source = self.origin.as_ref().map_or(i, |o| o[i] as usize);
-            text.push(kept);
-            push_origin(&mut origin, source, kept.len_utf8());
+            match digit {
+                None => {
+                    kept_from.get_or_insert(i);
+                }
+                Some(digit) => {
+                    if let Some(from) = kept_from.take() {
+                        source.copy(&mut text, &mut runs, normal, from, i);
+                    }
+                    runs.push(text.len(), source.original(i));
+                    text.push(digit);
+                }
+            }
+        }
+        if let Some(from) = kept_from {
+            source.copy(&mut text, &mut runs, normal, from, normal.len());
         }
         Normalized {
             original: self.original,
             text: Cow::Owned(text),
-            origin: Some(origin),
+            runs: Some(runs.0),
         }
     }
 
@@ -125,42 +166,113 @@ impl<'a> Normalized<'a> {
         &self.text
     }
 
+    /// The original byte offset of the character starting at `at` in this view.
+    fn original_of(&self, at: usize) -> usize {
+        match &self.runs {
+            Some(runs) => {
+                let r = runs.partition_point(|r| r.0 as usize <= at).saturating_sub(1);
+                match runs.get(r) {
+                    Some(&(view, original)) => original as usize + at.saturating_sub(view as usize),
+                    None => at,
+                }
+            }
+            None => at,
+        }
+    }
+
+    /// The byte offset in this view of the character that starts at `original` in the original
+    /// (which must have one here).
+    fn view_of(&self, original: usize) -> usize {
+        match &self.runs {
+            Some(runs) => {
+                let r = runs
+                    .partition_point(|r| r.1 as usize <= original)
+                    .saturating_sub(1);
+                match runs.get(r) {
+                    Some(&(view, from)) => view as usize + original.saturating_sub(from as usize),
+                    None => original,
+                }
+            }
+            None => original,
+        }
+    }
+
+    /// The start of the character holding byte `at` of this view.
+    fn char_start(&self, mut at: usize) -> usize {
+        while at > 0 && !self.text.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    }
+
     /// The byte range of this view that holds the characters of `other`'s (non-empty) byte
     /// range, when `other` is a view derived from this one (the compact view of a normal view),
     /// so that every character of `other` comes from one of this view.
     pub fn range_of(&self, other: &Normalized, start: usize, end: usize) -> (usize, usize) {
-        let (first, last) = match &other.origin {
-            Some(o) => (o[start] as usize, o[end - 1] as usize),
-            None => (start, end - 1),
-        };
-        let at = |original: usize| match &self.origin {
-            Some(o) => o.partition_point(|&x| (x as usize) < original),
-            None => original,
-        };
-        let last = at(last);
-        let last_len = self.text[last..].chars().next().map_or(1, char::len_utf8);
-        (at(first), last + last_len)
+        let first = self.view_of(other.original_of(start));
+        let last = self.view_of(other.original_of(other.char_start(end - 1)));
+        let last_len = self.text.get(last..).and_then(|t| t.chars().next());
+        (first, last + last_len.map_or(1, char::len_utf8))
     }
 
     /// Maps a non-empty byte range of the normalised text to the byte range of the original.
     pub fn to_original(&self, start: usize, end: usize) -> (usize, usize) {
         debug_assert!(start < end && end <= self.text.len());
-        let Some(origin) = &self.origin else {
+        if self.runs.is_none() {
             return (start, end);
-        };
-        let last = origin[end - 1] as usize;
-        let last_len = self.original[last..]
-            .chars()
-            .next()
-            .map_or(1, char::len_utf8);
-        (origin[start] as usize, last + last_len)
+        }
+        let last = self.original_of(self.char_start(end - 1));
+        let last_len = self.original.get(last..).and_then(|t| t.chars().next());
+        (
+            self.original_of(start),
+            last + last_len.map_or(1, char::len_utf8),
+        )
     }
 }
 
-/// Maps the `len` bytes of a char just pushed to a view to `source` in the original.
-fn push_origin(origin: &mut Vec<u32>, source: usize, len: usize) {
-    for _ in 0..len {
-        origin.push(source as u32);
+/// Reads where a view's characters come from in the original, in increasing order, moving
+/// through the view's runs once.
+struct Cursor<'r> {
+    runs: Option<&'r [(u32, u32)]>,
+    /// The run holding the last offset read.
+    run: usize,
+}
+
+impl<'r> Cursor<'r> {
+    fn new(runs: Option<&'r [(u32, u32)]>) -> Cursor<'r> {
+        Cursor { runs, run: 0 }
+    }
+
+    /// The original offset of the view character starting at `at`.
+    fn original(&mut self, at: usize) -> usize {
+        let Some(runs) = self.runs else {
+            return at;
+        };
+        while self.run + 1 < runs.len() && runs[self.run + 1].0 as usize <= at {
+            self.run += 1;
+        }
+        match runs.get(self.run) {
+            Some(&(view, original)) => original as usize + at.saturating_sub(view as usize),
+            None => at,
+        }
+    }
+
+    /// Appends `view[from..to]` (whole characters) to `text`, with the runs that map it.
+    fn copy(&mut self, text: &mut String, runs: &mut Runs, view: &str, from: usize, to: usize) {
+        let start = text.len();
+        runs.push(start, self.original(from));
+        if let Some(view_runs) = self.runs {
+            // The view's own run boundaries inside the stretch.
+            for &(at, original) in view_runs
+                .get(self.run + 1..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|r| (r.0 as usize) < to)
+            {
+                runs.push(start + (at as usize - from), original as usize);
+            }
+        }
+        text.push_str(&view[from..to]);
     }
 }
 
@@ -341,7 +453,7 @@ mod tests {
     #[test]
     fn compact_view_drops_separators_and_reads_numerals() {
         let n = Normalized::new("加 微-信：一三八 ❤ 1234", true);
-        assert!(n.origin.is_some());
+        assert!(n.runs.is_some());
         assert_eq!(n.as_str(), "加微信1381234");
         // 微 starts at byte 4 of the original, 信 ends at byte 11.
         let start = n.as_str().find("微信").unwrap();
@@ -376,8 +488,48 @@ mod tests {
     #[test]
     fn plain_chinese_needs_no_copy() {
         let n = Normalized::normal("亲，这款有货的！请问要什么颜色？");
-        assert!(matches!(n.text, Cow::Borrowed(_)) && n.origin.is_none());
+        assert!(matches!(n.text, Cow::Borrowed(_)) && n.runs.is_none());
         assert_eq!(n.to_original(3, 9), (3, 9));
+    }
+
+    /// Every character of both views maps back to the one original character it comes from,
+    /// whatever mix of folded, dropped and length-changing characters surrounds it.
+    #[test]
+    fn every_view_character_maps_to_its_source() {
+        let palette: Vec<char> = "好這一Ａａ１，。 \u{200B}ⱥȺẞ😀微信V-x~！亲二〇"
+            .chars()
+            .collect();
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        for _ in 0..2000 {
+            let mut text = String::new();
+            for _ in 0..(state % 12) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push(palette[(state % palette.len() as u64) as usize]);
+            }
+            let normal = Normalized::normal(&text);
+            let compact = normal.compact();
+            for view in [&normal, &compact] {
+                for (at, c) in view.as_str().char_indices() {
+                    let (s, e) = view.to_original(at, at + c.len_utf8());
+                    let source = text[s..e].chars().collect::<Vec<_>>();
+                    assert_eq!(source.len(), 1, "{text:?}: {c:?} maps to {:?}", &text[s..e]);
+                    let folded = fold_normal(source[0]).map(|f| f.to_ascii_lowercase());
+                    let expected = folded.map(|f| numeral_digit(f).unwrap_or(f));
+                    assert!(
+                        folded == Some(c) || expected == Some(c),
+                        "{text:?}: {c:?} maps to {:?}",
+                        source[0]
+                    );
+                }
+            }
+            for (at, c) in compact.as_str().char_indices() {
+                let (s, e) = normal.range_of(&compact, at, at + c.len_utf8());
+                let from = normal.as_str()[s..e].chars().collect::<Vec<_>>();
+                assert_eq!(from.len(), 1, "{text:?}: compact {c:?} comes from {from:?}");
+            }
+        }
     }
 
     #[test]
