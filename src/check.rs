@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::error::PackError;
 use crate::pack::format::{Kind, MetricSpec, Validator};
 use crate::pack::{view_slot, Pack, PatternGroup, PhraseIndex, Role, Rule, Target};
-use crate::text::{self, find_offset, Normalized, OffsetResolver, View};
+use crate::text::{self, Normalized, View};
 use crate::{Language, Severity};
 
 /// Characters before a match that `not_after` looks at.
@@ -883,19 +883,17 @@ fn resolve_overlaps(pack: &Pack, mut candidates: Vec<Candidate>) -> Vec<Candidat
 }
 
 fn build_report(pack: &Pack, text: &str, locale: Language, kept: Vec<Candidate>) -> Report {
-    let mut resolver = OffsetResolver::with_capacity(kept.len() * 2);
-    for c in &kept {
-        resolver.want(c.start);
-        resolver.want(c.end);
-    }
-    let offsets = resolver.resolve(text);
-    let span = |c: &Candidate| {
-        let (s, e) = (find_offset(&offsets, c.start), find_offset(&offsets, c.end));
+    // Candidates come in order of start: char and UTF-16 offsets are counted forward from the
+    // previous start, and each end from its start, so the text is read about once.
+    let mut at = text::Offset::default();
+    let mut span = |c: &Candidate| {
+        at = text::advance(text, at, c.start);
+        let end = text::advance(text, at, c.end);
         Span {
-            start: s.char,
-            end: e.char,
-            start_utf16: s.utf16,
-            end_utf16: e.utf16,
+            start: at.char,
+            end: end.char,
+            start_utf16: at.utf16,
+            end_utf16: end.utf16,
             start_byte: c.start,
             end_byte: c.end,
         }
@@ -912,13 +910,13 @@ fn build_report(pack: &Pack, text: &str, locale: Language, kept: Vec<Candidate>)
     let mut markers = Vec::with_capacity(marker_count);
     let mut counted: Vec<usize> = Vec::with_capacity(kept.len());
     let mut per_category: Vec<(usize, CategoryScore)> = Vec::with_capacity(8);
-    let mut strategies: Vec<&Arc<str>> = Vec::with_capacity(8);
+    let mut strategies: Vec<Arc<str>> = Vec::new();
     let (mut deducted, mut credited, mut z) = (0u32, 0u32, pack.politeness.intercept);
     for c in kept {
         let rule = &pack.rules[c.rule];
         if let Some(strategy) = &rule.strategy {
-            if !strategies.contains(&strategy) {
-                strategies.push(strategy);
+            if !strategies.contains(strategy) {
+                strategies.push(strategy.clone());
                 z += rule.strategy_weight;
             }
         }
@@ -985,12 +983,13 @@ fn build_report(pack: &Pack, text: &str, locale: Language, kept: Vec<Candidate>)
             .min(100)
     };
     let politeness = (1000.0 / (1.0 + (-z).exp())).round() / 10.0;
-    let categories = per_category
-        .into_iter()
-        .map(|(i, score)| (pack.category_names[i].clone(), score))
-        .collect();
-    let mut strategies: Vec<Arc<str>> = strategies.into_iter().cloned().collect();
-    strategies.sort();
+    // Inserted one by one: a map of a few entries is one node, where collecting would also
+    // allocate a vector to sort.
+    let mut categories = BTreeMap::new();
+    for (i, score) in per_category {
+        categories.insert(pack.category_names[i].clone(), score);
+    }
+    strategies.sort_unstable();
 
     Report {
         language: pack.language(),

@@ -77,17 +77,7 @@ impl<'a> Normalized<'a> {
 
     /// The normal view: width, case and script folded, zero-width characters dropped.
     pub fn normal(original: &'a str) -> Normalized<'a> {
-        // This runs on every message: the common cases (ASCII, then Han) come first.
-        let first_change = original.char_indices().find(|&(_, c)| {
-            if c.is_ascii() {
-                c.is_ascii_uppercase()
-            } else if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
-                trad_simp::is_traditional(c)
-            } else {
-                fold_normal(c) != Some(c)
-            }
-        });
-        let Some((unchanged, _)) = first_change else {
+        let Some(unchanged) = first_change(original) else {
             return Normalized {
                 original,
                 text: Cow::Borrowed(original),
@@ -98,15 +88,29 @@ impl<'a> Normalized<'a> {
         let mut runs = Runs(Vec::with_capacity(8));
         text.push_str(&original[..unchanged]);
         runs.push(0, 0);
-        for (start, c) in original[unchanged..].char_indices() {
-            let start = start + unchanged;
-            if c.is_ascii() {
-                runs.push(text.len(), start);
-                text.push(c.to_ascii_lowercase());
-            } else if let Some(folded) = fold_normal(c) {
-                runs.push(text.len(), start);
+        let mut at = unchanged;
+        while at < original.len() {
+            // ASCII a stretch at a time (copied, then lower-cased in place), the rest by char.
+            let ascii = original.as_bytes()[at..]
+                .iter()
+                .position(|b| !b.is_ascii())
+                .map_or(original.len(), |n| at + n);
+            if ascii > at {
+                let from = text.len();
+                runs.push(from, at);
+                text.push_str(&original[at..ascii]);
+                text[from..].make_ascii_lowercase();
+                at = ascii;
+                continue;
+            }
+            let Some(c) = original[at..].chars().next() else {
+                break;
+            };
+            if let Some(folded) = fold_normal(c) {
+                runs.push(text.len(), at);
                 text.push(folded);
             }
+            at += c.len_utf8();
         }
         Normalized {
             original,
@@ -276,6 +280,39 @@ impl<'r> Cursor<'r> {
     }
 }
 
+/// Where the first character that the normal view changes starts, if any. A byte loop: this
+/// runs on every message, and most Chinese messages change nothing.
+fn first_change(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let traditional = trad_simp::traditional_bits();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            if b.is_ascii_uppercase() {
+                return Some(i);
+            }
+            i += 1;
+        } else if (0xE4..=0xE9).contains(&b) && i + 2 < bytes.len() {
+            // U+4000–U+9FFF: Han characters, of which only traditional ones fold.
+            let c = (u32::from(b & 0x0F) << 12)
+                | (u32::from(bytes[i + 1] & 0x3F) << 6)
+                | u32::from(bytes[i + 2] & 0x3F);
+            if c >= 0x4E00 && trad_simp::is_traditional_in(traditional, c) {
+                return Some(i);
+            }
+            i += 3;
+        } else {
+            let c = text.get(i..).and_then(|t| t.chars().next())?;
+            if fold_normal(c) != Some(c) {
+                return Some(i);
+            }
+            i += c.len_utf8();
+        }
+    }
+    None
+}
+
 /// The character the normal view holds for a non-ASCII `c`, or `None` when it drops it.
 fn fold_normal(c: char) -> Option<char> {
     // Fast path for the bulk of Chinese text.
@@ -424,6 +461,26 @@ impl OffsetResolver {
             });
         }
         out
+    }
+}
+
+/// `from` moved forward to byte `to` of `text` (a char boundary at or after `from.byte`;
+/// otherwise `from` is returned). Counts bytes rather than decoding chars: every char has one
+/// byte that is not a continuation byte, and the chars beyond U+FFFF (four bytes, two UTF-16
+/// units) one that is 0xF0 or above.
+pub fn advance(text: &str, from: Offset, to: usize) -> Offset {
+    let Some(bytes) = text.as_bytes().get(from.byte..to) else {
+        return from;
+    };
+    let (mut chars, mut astral) = (0, 0);
+    for &b in bytes {
+        chars += usize::from((b as i8) >= -0x40);
+        astral += usize::from(b >= 0xF0);
+    }
+    Offset {
+        byte: to,
+        char: from.char + chars,
+        utf16: from.utf16 + chars + astral,
     }
 }
 

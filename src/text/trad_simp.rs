@@ -92,13 +92,16 @@ fn pairs() -> Vec<(char, char)> {
     }
 }
 
-/// Whether `c` is a traditional character with a simplified form: one bit test.
-pub(crate) fn is_traditional(c: char) -> bool {
-    if !('\u{4E00}'..='\u{9FFF}').contains(&c) {
-        return false;
-    }
-    let i = (c as u32 - BLOCK_START) as usize;
-    table().listed[i / 64] & (1 << (i % 64)) != 0
+/// One bit per character of the CJK Unified Ideographs block: whether it is a traditional
+/// character with a simplified form.
+pub(crate) fn traditional_bits() -> &'static [u64] {
+    &table().listed
+}
+
+/// Whether `c` (U+4E00–U+9FFF) is set in [`traditional_bits`].
+pub(crate) fn is_traditional_in(bits: &[u64], c: u32) -> bool {
+    let i = c.wrapping_sub(BLOCK_START) as usize;
+    bits.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
 }
 
 /// The simplified form of `c`, or `c` itself.
