@@ -338,9 +338,7 @@ impl Exceptions {
     /// Whether an exception of `rule` overlaps `start..end`. Linear in the exceptions near the
     /// match, not in all of them, so that a long text stays linear.
     fn overlap(&self, rule: usize, start: usize, end: usize) -> bool {
-        let first = self
-            .spans
-            .partition_point(|x| x.0 + self.longest < start);
+        let first = self.spans.partition_point(|x| x.0 + self.longest < start);
         self.spans[first..]
             .iter()
             .take_while(|x| x.0 < end)
@@ -503,7 +501,10 @@ impl Scan<'_> {
             if !rule.enabled
                 || (matcher.gated && !self.triggered.contains(&matcher.rule))
                 || (!matcher.literal_gate.is_empty()
-                    && !matcher.literal_gate.iter().any(|l| self.normal.contains(l.as_str())))
+                    && !matcher
+                        .literal_gate
+                        .iter()
+                        .any(|l| self.normal.contains(l.as_str())))
             {
                 continue;
             }

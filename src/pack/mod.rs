@@ -368,12 +368,23 @@ fn field_in(reason: &str) -> Option<String> {
     Some(reason[start..start + len].to_string())
 }
 
-/// The line of `id = "<id>"` in the file, for errors found after parsing.
-fn line_of_rule(text: &str, id: &str) -> Option<usize> {
-    let quoted = format!("\"{id}\"");
-    text.lines()
-        .position(|l| l.trim_start().starts_with("id") && l.contains(&quoted))
-        .map(|i| i + 1)
+/// The line of the first `id = "<id>"` of every rule of a file, read in one pass: rules report
+/// their line, and errors found after parsing name it.
+fn rule_lines(text: &str) -> HashMap<&str, usize> {
+    let mut lines = HashMap::new();
+    for (i, line) in text.lines().enumerate() {
+        let id = line
+            .trim_start()
+            .strip_prefix("id")
+            .map(str::trim_start)
+            .and_then(|rest| rest.strip_prefix('='))
+            .and_then(|rest| rest.trim().strip_prefix('"'))
+            .and_then(|rest| rest.split('"').next());
+        if let Some(id) = id {
+            lines.entry(id).or_insert(i + 1);
+        }
+    }
+    lines
 }
 
 struct Builder {
@@ -416,10 +427,12 @@ fn compile(files: Vec<(&str, &str, &PackFile)>) -> Result<Pack, PackError> {
     };
     let mut metrics = Vec::new();
     for (name, text, file) in &files {
+        let lines = rule_lines(text);
         for spec in &file.rules {
+            let line = lines.get(spec.id.as_str()).copied();
             let err = |field: &str, reason: String| PackError {
                 file: name.to_string(),
-                line: line_of_rule(text, &spec.id),
+                line,
                 rule: Some(spec.id.clone()),
                 field: Some(field.to_string()),
                 reason,
@@ -438,7 +451,7 @@ fn compile(files: Vec<(&str, &str, &PackFile)>) -> Result<Pack, PackError> {
                 ));
             }
             let index = rules.len();
-            let rule = build_rule(spec, &file.defaults, name, text, index, &mut b, &err)?;
+            let rule = build_rule(spec, &file.defaults, name, line, index, &mut b, &err)?;
             if rule.metric.is_some() {
                 metrics.push(index);
             }
@@ -542,7 +555,7 @@ fn build_rule(
     spec: &RuleSpec,
     defaults: &format::RuleDefaults,
     file: &str,
-    text: &str,
+    line: Option<usize>,
     index: usize,
     b: &mut Builder,
     err: &dyn Fn(&str, String) -> PackError,
@@ -808,7 +821,7 @@ fn build_rule(
         hits: spec.hits.clone(),
         clean: spec.clean.clone(),
         file: file.to_string(),
-        line: line_of_rule(text, &spec.id),
+        line,
     })
 }
 
@@ -897,11 +910,14 @@ struct Merged {
 /// them (see [`PhraseIndex`]), when the pack has compact-view phrases to scan for anyway and every
 /// normal-view phrase keeps a character in the compact view.
 fn merge_views(phrases: BTreeMap<String, Vec<Target>>) -> Merged {
-    let has_compact = phrases
-        .values()
-        .flatten()
-        .any(|t| t.view == View::Compact);
-    let vanishes = |key: &String| in_view(key, View::Compact).is_empty();
+    let has_compact = phrases.values().flatten().any(|t| t.view == View::Compact);
+    // The compact form of every normal-view phrase, computed once.
+    let compact_forms: HashMap<String, String> = phrases
+        .iter()
+        .filter(|(_, targets)| targets.iter().any(|t| t.view == View::Normal))
+        .map(|(key, _)| (key.clone(), in_view(key, View::Compact)))
+        .collect();
+    let vanishes = |key: &String| compact_forms.get(key).is_some_and(String::is_empty);
     let some_phrase_vanishes = phrases.iter().any(|(key, targets)| {
         targets
             .iter()
@@ -937,16 +953,19 @@ fn merge_views(phrases: BTreeMap<String, Vec<Target>>) -> Merged {
         let (normal, other): (Vec<Target>, Vec<Target>) =
             targets.into_iter().partition(|t| t.view == View::Normal);
         if !normal.is_empty() {
-            let compact = in_view(&key, View::Compact);
+            let compact = compact_forms.get(&key).cloned().unwrap_or_default();
             if compact.is_empty() {
                 // An ungated trigger (see above).
             } else {
                 let form = normal_forms.len() as u32;
                 normal_forms.push(NormalForm::new(key.clone()));
-                merged.entry(compact).or_default().extend(normal.into_iter().map(|t| Target {
-                    normal_form: Some(form),
-                    ..t
-                }));
+                merged
+                    .entry(compact)
+                    .or_default()
+                    .extend(normal.into_iter().map(|t| Target {
+                        normal_form: Some(form),
+                        ..t
+                    }));
             }
         }
         if !other.is_empty() {

@@ -174,7 +174,9 @@ impl<'a> Normalized<'a> {
     fn original_of(&self, at: usize) -> usize {
         match &self.runs {
             Some(runs) => {
-                let r = runs.partition_point(|r| r.0 as usize <= at).saturating_sub(1);
+                let r = runs
+                    .partition_point(|r| r.0 as usize <= at)
+                    .saturating_sub(1);
                 match runs.get(r) {
                     Some(&(view, original)) => original as usize + at.saturating_sub(view as usize),
                     None => at,
