@@ -128,18 +128,34 @@ impl<'a> Normalized<'a> {
         // Kept characters are copied a stretch at a time: `kept_from` is where the current
         // stretch began in the normal view.
         let mut kept_from = None;
-        for (i, c) in normal.char_indices() {
-            let digit = if c.is_ascii_alphanumeric() {
+        let bytes = normal.as_bytes();
+        let mut next = 0;
+        while next < bytes.len() {
+            let i = next;
+            let b = bytes[i];
+            // The bulk of a message, without decoding: ASCII letters and digits, and Han
+            // characters of U+4000–U+9FFF (lead bytes E4–E9, never separators; a few are
+            // numerals).
+            let digit = if b.is_ascii_alphanumeric() {
+                next += 1;
                 None
-            } else if is_han(c) {
-                // Han characters are never separators; a few are numerals.
-                numeral_digit(c)
-            } else if compact_drops(c) {
-                if let Some(from) = kept_from.take() {
-                    source.copy(&mut text, &mut runs, normal, from, i);
-                }
-                continue;
+            } else if (0xE4..=0xE9).contains(&b) && i + 2 < bytes.len() {
+                next += 3;
+                let c = (u32::from(b & 0x0F) << 12)
+                    | (u32::from(bytes[i + 1] & 0x3F) << 6)
+                    | u32::from(bytes[i + 2] & 0x3F);
+                char::from_u32(c).and_then(numeral_digit)
             } else {
+                let Some(c) = normal.get(i..).and_then(|t| t.chars().next()) else {
+                    break;
+                };
+                next += c.len_utf8();
+                if compact_drops(c) {
+                    if let Some(from) = kept_from.take() {
+                        source.copy(&mut text, &mut runs, normal, from, i);
+                    }
+                    continue;
+                }
                 numeral_digit(c)
             };
             match digit {
