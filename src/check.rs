@@ -397,7 +397,7 @@ impl Scan<'_> {
                     None => break,
                 }
             }
-            at = start + hay[start..].chars().next().map_or(1, char::len_utf8);
+            at = start + text::char_len_at(hay, start);
         }
 
         // Every match of a target, in the coordinates of the target's view: (start, end,
@@ -851,36 +851,41 @@ fn resolve_overlaps(pack: &Pack, mut candidates: Vec<Candidate>) -> Vec<Candidat
     // Per category (per rule, for markers, so that 您 inside 麻烦您 still counts): the kept
     // candidate reaching furthest right. A message has few keys: a small vector beats a map.
     let mut reach: Vec<(Key, usize)> = Vec::with_capacity(8);
-    let mut kept: Vec<Candidate> = Vec::with_capacity(candidates.len());
-    for c in candidates {
-        let rule = &pack.rules[c.rule];
+    // Kept candidates are moved to the front, in order: `candidates[..kept]`.
+    let mut kept = 0;
+    for next in 0..candidates.len() {
+        let c = &candidates[next];
+        let (rule_index, start, end) = (c.rule, c.start, c.end);
+        let rule = &pack.rules[rule_index];
         let key = if rule.is_marker() {
-            Key::Marker(c.rule)
+            Key::Marker(rule_index)
         } else {
             Key::Category(rule.category_index)
         };
         let slot = reach.iter().position(|r| r.0 == key);
         if let Some(i) = slot {
-            let furthest = &mut kept[reach[i].1];
-            if furthest.end >= c.end {
+            let furthest = reach[i].1;
+            if candidates[furthest].end >= end {
                 continue;
             }
-            if furthest.rule == c.rule && c.start < furthest.end {
+            if candidates[furthest].rule == rule_index && start < candidates[furthest].end {
                 // A substitution's wording replaces its own phrase only: keep the first match.
                 let own_wording =
                     |c: &Candidate| matches!(c.suggestions, Suggestions::Replacement(_));
-                if !own_wording(furthest) && !own_wording(&c) {
-                    furthest.end = c.end;
+                if !own_wording(&candidates[furthest]) && !own_wording(&candidates[next]) {
+                    candidates[furthest].end = end;
                 }
                 continue;
             }
-            reach[i].1 = kept.len();
+            reach[i].1 = kept;
         } else {
-            reach.push((key, kept.len()));
+            reach.push((key, kept));
         }
-        kept.push(c);
+        candidates.swap(kept, next);
+        kept += 1;
     }
-    kept
+    candidates.truncate(kept);
+    candidates
 }
 
 fn build_report(pack: &Pack, text: &str, locale: Language, kept: Vec<Candidate>) -> Report {

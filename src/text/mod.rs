@@ -233,8 +233,7 @@ impl<'a> Normalized<'a> {
     pub fn range_of(&self, other: &Normalized, start: usize, end: usize) -> (usize, usize) {
         let first = self.view_of(other.original_of(start));
         let last = self.view_of(other.original_of(other.char_start(end - 1)));
-        let last_len = self.text.get(last..).and_then(|t| t.chars().next());
-        (first, last + last_len.map_or(1, char::len_utf8))
+        (first, last + char_len_at(&self.text, last))
     }
 
     /// Maps a non-empty byte range of the normalised text to the byte range of the original.
@@ -244,10 +243,9 @@ impl<'a> Normalized<'a> {
             return (start, end);
         }
         let last = self.original_of(self.char_start(end - 1));
-        let last_len = self.original.get(last..).and_then(|t| t.chars().next());
         (
             self.original_of(start),
-            last + last_len.map_or(1, char::len_utf8),
+            last + char_len_at(self.original, last),
         )
     }
 }
@@ -329,6 +327,17 @@ fn first_change(text: &str) -> Option<usize> {
         }
     }
     None
+}
+
+/// The length in bytes of the char starting at byte `at` of `text`, read off its first byte
+/// (1 past the end, or inside a char, which callers never ask for).
+pub fn char_len_at(text: &str, at: usize) -> usize {
+    match text.as_bytes().get(at) {
+        Some(&b) if b >= 0xF0 => 4,
+        Some(&b) if b >= 0xE0 => 3,
+        Some(&b) if b >= 0xC0 => 2,
+        _ => 1,
+    }
 }
 
 /// The character the normal view holds for a non-ASCII `c`, or `None` when it drops it.
