@@ -616,6 +616,32 @@ mod tests {
         }
     }
 
+    /// The byte loop of `Language::detect`, early exit included, decides as counting every
+    /// char would.
+    #[test]
+    fn language_detection_matches_a_plain_count() {
+        use crate::Language;
+        let palette: Vec<char> = "好的亲abcXYZ 1，。😀é㐀豈ｱ".chars().collect();
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..5000 {
+            let mut text = String::new();
+            for _ in 0..(state % 20) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push(palette[(state % palette.len() as u64) as usize]);
+            }
+            let han = text.chars().filter(|&c| is_han(c)).count();
+            let latin = text.chars().filter(char::is_ascii_alphabetic).count();
+            let expected = match (han, latin) {
+                (0, 0) => None,
+                (h, l) if h * 3 >= l => Some(Language::Zh),
+                _ => Some(Language::En),
+            };
+            assert_eq!(Language::detect(&text), expected, "{text:?}");
+        }
+    }
+
     #[test]
     fn zero_width_characters_vanish() {
         assert_eq!(Normalized::new("微\u{200B}信", false).as_str(), "微信");
