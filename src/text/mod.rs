@@ -188,35 +188,17 @@ impl<'a> Normalized<'a> {
 
     /// The original byte offset of the character starting at `at` in this view.
     fn original_of(&self, at: usize) -> usize {
-        match &self.runs {
-            Some(runs) => {
-                let r = runs
-                    .partition_point(|r| r.0 as usize <= at)
-                    .saturating_sub(1);
-                match runs.get(r) {
-                    Some(&(view, original)) => original as usize + at.saturating_sub(view as usize),
-                    None => at,
-                }
-            }
-            None => at,
-        }
+        self.runs
+            .as_deref()
+            .map_or(at, |runs| through_runs(runs, at, false))
     }
 
     /// The byte offset in this view of the character that starts at `original` in the original
     /// (which must have one here).
     fn view_of(&self, original: usize) -> usize {
-        match &self.runs {
-            Some(runs) => {
-                let r = runs
-                    .partition_point(|r| r.1 as usize <= original)
-                    .saturating_sub(1);
-                match runs.get(r) {
-                    Some(&(view, from)) => view as usize + original.saturating_sub(from as usize),
-                    None => original,
-                }
-            }
-            None => original,
-        }
+        self.runs
+            .as_deref()
+            .map_or(original, |runs| through_runs(runs, original, true))
     }
 
     /// The start of the character holding byte `at` of this view.
@@ -247,6 +229,23 @@ impl<'a> Normalized<'a> {
             self.original_of(start),
             last + char_len_at(self.original, last),
         )
+    }
+}
+
+/// Maps `at` through runs of `(view, original)` starts: from the view to the original, or back
+/// when `backwards`. Within a run both sides advance together.
+fn through_runs(runs: &[(u32, u32)], at: usize, backwards: bool) -> usize {
+    let sides = |&(view, original): &(u32, u32)| {
+        if backwards {
+            (original as usize, view as usize)
+        } else {
+            (view as usize, original as usize)
+        }
+    };
+    let run = runs.partition_point(|r| sides(r).0 <= at).saturating_sub(1);
+    match runs.get(run).map(sides) {
+        Some((from, to)) => to + at.saturating_sub(from),
+        None => at,
     }
 }
 
@@ -576,22 +575,32 @@ mod tests {
         assert_eq!(n.to_original(3, 9), (3, 9));
     }
 
+    /// `count` texts of up to `max_len` characters drawn from `palette` (xorshift, fixed seed).
+    fn random_texts(palette: &str, count: usize, max_len: u64) -> Vec<String> {
+        let palette: Vec<char> = palette.chars().collect();
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        (0..count)
+            .map(|_| {
+                let len = next() % (max_len + 1);
+                (0..len)
+                    .map(|_| palette[(next() % palette.len() as u64) as usize])
+                    .collect()
+            })
+            .collect()
+    }
+
     /// Every character of both views maps back to the one original character it comes from,
     /// whatever mix of folded, dropped and length-changing characters surrounds it.
     #[test]
     fn every_view_character_maps_to_its_source() {
-        let palette: Vec<char> = "好這一Ａａ１，。 \u{200B}ⱥȺẞ😀微信V-x~！亲二〇"
-            .chars()
-            .collect();
-        let mut state = 0x2545_F491_4F6C_DD1Du64;
-        for _ in 0..2000 {
-            let mut text = String::new();
-            for _ in 0..(state % 12) {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                text.push(palette[(state % palette.len() as u64) as usize]);
-            }
+        let palette = "好這一Ａａ１，。 \u{200B}ⱥȺẞ😀微信V-x~！亲二〇";
+        for text in random_texts(palette, 2000, 12) {
             let normal = Normalized::normal(&text);
             let compact = normal.compact();
             for view in [&normal, &compact] {
@@ -621,16 +630,7 @@ mod tests {
     #[test]
     fn language_detection_matches_a_plain_count() {
         use crate::Language;
-        let palette: Vec<char> = "好的亲abcXYZ 1，。😀é㐀豈ｱ".chars().collect();
-        let mut state = 0x9E37_79B9_7F4A_7C15u64;
-        for _ in 0..5000 {
-            let mut text = String::new();
-            for _ in 0..(state % 20) {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                text.push(palette[(state % palette.len() as u64) as usize]);
-            }
+        for text in random_texts("好的亲abcXYZ 1，。😀é㐀豈ｱ", 5000, 20) {
             let han = text.chars().filter(|&c| is_han(c)).count();
             let latin = text.chars().filter(char::is_ascii_alphabetic).count();
             let expected = match (han, latin) {
