@@ -828,7 +828,7 @@ fn whole_message(pack: &Pack, normal: &Normalized, out: &mut Vec<Candidate>) {
 fn surely_kept_exceed(text: &str, limit: usize) -> bool {
     let mut kept = 0;
     for &b in text.as_bytes() {
-        if b.is_ascii_alphanumeric() || (0xE4..=0xE9).contains(&b) {
+        if b.is_ascii_alphanumeric() || text::starts_han_block(b) {
             kept += 1;
             if kept > limit {
                 return true;

@@ -191,10 +191,8 @@ impl Language {
             } else if b < 0xE0 {
                 i += 2;
             } else if b < 0xF0 {
-                let c = (u32::from(b & 0x0F) << 12)
-                    | (u32::from(bytes[i + 1] & 0x3F) << 6)
-                    | u32::from(bytes[i + 2] & 0x3F);
-                han += usize::from(char::from_u32(c).is_some_and(text::is_han));
+                let c = char::from_u32(text::decode3(bytes, i));
+                han += usize::from(c.is_some_and(text::is_han));
                 i += 3;
                 // Decided once the rest could not tip it, even if it were all Latin letters
                 // (Chinese messages stop about halfway).

@@ -953,10 +953,9 @@ fn merge_views(phrases: BTreeMap<String, Vec<Target>>) -> Merged {
         let (normal, other): (Vec<Target>, Vec<Target>) =
             targets.into_iter().partition(|t| t.view == View::Normal);
         if !normal.is_empty() {
+            // An empty compact form is an ungated trigger (see above): dropped here.
             let compact = compact_forms.get(&key).cloned().unwrap_or_default();
-            if compact.is_empty() {
-                // An ungated trigger (see above).
-            } else {
+            if !compact.is_empty() {
                 let form = normal_forms.len() as u32;
                 normal_forms.push(NormalForm::new(key.clone()));
                 merged

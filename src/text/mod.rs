@@ -139,12 +139,9 @@ impl<'a> Normalized<'a> {
             let digit = if b.is_ascii_alphanumeric() {
                 next += 1;
                 None
-            } else if (0xE4..=0xE9).contains(&b) && i + 2 < bytes.len() {
+            } else if starts_han_block(b) && i + 2 < bytes.len() {
                 next += 3;
-                let c = (u32::from(b & 0x0F) << 12)
-                    | (u32::from(bytes[i + 1] & 0x3F) << 6)
-                    | u32::from(bytes[i + 2] & 0x3F);
-                char::from_u32(c).and_then(numeral_digit)
+                char::from_u32(decode3(bytes, i)).and_then(numeral_digit)
             } else {
                 let Some(c) = normal.get(i..).and_then(|t| t.chars().next()) else {
                     break;
@@ -308,11 +305,9 @@ fn first_change(text: &str) -> Option<usize> {
                 return Some(i);
             }
             i += 1;
-        } else if (0xE4..=0xE9).contains(&b) && i + 2 < bytes.len() {
+        } else if starts_han_block(b) && i + 2 < bytes.len() {
             // U+4000–U+9FFF: Han characters, of which only traditional ones fold.
-            let c = (u32::from(b & 0x0F) << 12)
-                | (u32::from(bytes[i + 1] & 0x3F) << 6)
-                | u32::from(bytes[i + 2] & 0x3F);
+            let c = decode3(bytes, i);
             if c >= 0x4E00 && trad_simp::is_traditional_in(traditional, c) {
                 return Some(i);
             }
@@ -326,6 +321,19 @@ fn first_change(text: &str) -> Option<usize> {
         }
     }
     None
+}
+
+/// Whether `b` begins a character of U+4000–U+9FFF (three bytes in UTF-8): the CJK Unified
+/// Ideographs and the end of extension A, the bulk of Chinese text. None is a separator.
+pub(crate) fn starts_han_block(b: u8) -> bool {
+    (0xE4..=0xE9).contains(&b)
+}
+
+/// The code point of the three-byte character starting at byte `i` of valid UTF-8.
+pub(crate) fn decode3(bytes: &[u8], i: usize) -> u32 {
+    (u32::from(bytes[i] & 0x0F) << 12)
+        | (u32::from(bytes[i + 1] & 0x3F) << 6)
+        | u32::from(bytes[i + 2] & 0x3F)
 }
 
 /// The length in bytes of the char starting at byte `at` of `text`, read off its first byte
@@ -428,66 +436,12 @@ pub fn is_separator(c: char) -> bool {
     )
 }
 
-/// Converts byte offsets of one text into char and UTF-16 offsets in a single pass.
-///
-/// Offsets are collected first and resolved together, so a report with many hints on a long text
-/// stays linear in the text's length.
-#[derive(Debug, Default)]
-pub struct OffsetResolver {
-    wanted: Vec<usize>,
-}
-
 /// One byte offset expressed in the three units.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Offset {
     pub byte: usize,
     pub char: usize,
     pub utf16: usize,
-}
-
-impl OffsetResolver {
-    pub fn with_capacity(n: usize) -> OffsetResolver {
-        OffsetResolver {
-            wanted: Vec::with_capacity(n),
-        }
-    }
-
-    pub fn want(&mut self, byte: usize) {
-        self.wanted.push(byte);
-    }
-
-    /// Resolves every wanted offset; returns them sorted by byte offset, without duplicates.
-    pub fn resolve(mut self, text: &str) -> Vec<Offset> {
-        self.wanted.sort_unstable();
-        self.wanted.dedup();
-        let mut out = Vec::with_capacity(self.wanted.len());
-        let mut chars = 0;
-        let mut utf16 = 0;
-        let mut wanted = self.wanted.iter().copied().peekable();
-        for (byte, c) in text.char_indices() {
-            while let Some(&w) = wanted.peek() {
-                if w > byte {
-                    break;
-                }
-                out.push(Offset {
-                    byte: w,
-                    char: chars,
-                    utf16,
-                });
-                wanted.next();
-            }
-            chars += 1;
-            utf16 += c.len_utf16();
-        }
-        for w in wanted {
-            out.push(Offset {
-                byte: w,
-                char: chars,
-                utf16,
-            });
-        }
-        out
-    }
 }
 
 /// `from` moved forward to byte `to` of `text` (a char boundary at or after `from.byte`;
@@ -507,14 +461,6 @@ pub fn advance(text: &str, from: Offset, to: usize) -> Offset {
         byte: to,
         char: from.char + chars,
         utf16: from.utf16 + chars + astral,
-    }
-}
-
-/// Looks up a byte offset among resolved offsets.
-pub fn find_offset(resolved: &[Offset], byte: usize) -> Offset {
-    match resolved.binary_search_by_key(&byte, |o| o.byte) {
-        Ok(i) => resolved[i],
-        Err(_) => Offset::default(),
     }
 }
 
@@ -546,10 +492,8 @@ mod tests {
     #[test]
     fn offsets_count_utf16_units_of_emoji() {
         let text = "😀好的";
-        let mut r = OffsetResolver::default();
-        r.want(4);
-        r.want(text.len());
-        let resolved = r.resolve(text);
+        let at_good = advance(text, Offset::default(), 4);
+        let resolved = [at_good, advance(text, at_good, text.len())];
         assert_eq!(
             resolved[0],
             Offset {
