@@ -1,7 +1,7 @@
 //! The message check: scan every view once, confirm matches, map them back, score.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use aho_corasick::{Anchored, Input};
 use serde::Serialize;
@@ -96,20 +96,20 @@ impl Checker {
     }
 
     /// Checks one message.
-    pub fn check(&self, text: &str) -> Report {
+    pub fn check(&self, text: &str) -> Report<'_> {
         self.check_in(text, self.language_of(text))
     }
 
     /// Which categories fire in `text`, and how often: a report with only `language` and
     /// `categories` filled in — no hints, markers, spans or scores. Cheaper than [`Checker::check`]
     /// for readers that need no more (conversation scoring reads customer messages this way).
-    pub fn check_categories(&self, text: &str) -> Report {
+    pub fn check_categories(&self, text: &str) -> Report<'_> {
         let language = self.language_of(text);
         let mut report = Report::empty(language);
         if let Some(pack) = self.pack_for(language) {
             for c in candidates(pack, text) {
                 let rule = &pack.rules[c.rule];
-                let name = &pack.category_names[rule.category_index];
+                let name: &str = &pack.category_names[rule.category_index];
                 match report.categories.get_mut(name) {
                     Some(score) => score.hits += 1,
                     None => {
@@ -117,7 +117,7 @@ impl Checker {
                             hits: 1,
                             ..CategoryScore::default()
                         };
-                        report.categories.insert(name.clone(), score);
+                        report.categories.insert(name, score);
                     }
                 }
             }
@@ -126,7 +126,7 @@ impl Checker {
     }
 
     /// Checks one message as `language`, for callers that already know it (no detection pass).
-    pub fn check_in(&self, text: &str, language: Language) -> Report {
+    pub fn check_in(&self, text: &str, language: Language) -> Report<'_> {
         match self.pack_for(language) {
             Some(pack) => check_with(pack, text, self.locale.unwrap_or(language)),
             None => Report::empty(language),
@@ -134,9 +134,10 @@ impl Checker {
     }
 }
 
-/// The result of checking one message.
+/// The result of checking one message. Names and messages borrow from the checker's packs, so
+/// that a report costs no copies of them.
 #[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct Report {
+pub struct Report<'p> {
     /// The language the message was checked as.
     pub language: Language,
     /// 0–100: 100 minus the points of every rule that fired (once per rule), plus courtesy
@@ -147,13 +148,13 @@ pub struct Report {
     /// Whether a fatal rule fired (insults, off-platform diversion, personal data…).
     pub fatal: bool,
     /// Problems, most severe first, then by position.
-    pub hints: Vec<Hint>,
+    pub hints: Vec<Hint<'p>>,
     /// Courtesy and politeness-strategy markers found: they add credit (their `points`), never deduct.
-    pub markers: Vec<Marker>,
+    pub markers: Vec<Marker<'p>>,
     /// Per category: hits and points.
-    pub categories: BTreeMap<Arc<str>, CategoryScore>,
+    pub categories: BTreeMap<&'p str, CategoryScore>,
     /// The politeness strategies found, the features behind `politeness`.
-    pub strategies: Vec<Arc<str>>,
+    pub strategies: Vec<&'p str>,
 }
 
 /// Where a hint or credit lies in the original text.
@@ -174,13 +175,13 @@ pub struct Span {
 
 /// One problem found in a message.
 #[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct Hint {
-    pub rule: Arc<str>,
-    pub category: Arc<str>,
+pub struct Hint<'p> {
+    pub rule: &'p str,
+    pub category: &'p str,
     pub severity: Severity,
-    pub message: Arc<str>,
+    pub message: &'p str,
     /// Better wordings for the flagged characters, best first.
-    pub suggestions: Vec<String>,
+    pub suggestions: Vec<Cow<'p, str>>,
     #[serde(flatten)]
     pub span: Span,
     /// The flagged characters, as typed.
@@ -190,10 +191,10 @@ pub struct Hint {
 
 /// One courtesy or politeness marker found in a message.
 #[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct Marker {
-    pub rule: Arc<str>,
-    pub category: Arc<str>,
-    pub strategy: Option<Arc<str>>,
+pub struct Marker<'p> {
+    pub rule: &'p str,
+    pub category: &'p str,
+    pub strategy: Option<&'p str>,
     pub points: u32,
     #[serde(flatten)]
     pub span: Span,
@@ -207,7 +208,7 @@ pub struct CategoryScore {
     pub credited: u32,
 }
 
-impl Hint {
+impl Hint<'_> {
     /// The text with this hint's characters replaced by `suggestion`.
     pub fn apply(&self, text: &str, suggestion: &str) -> String {
         let (start, end) = (self.span.start_byte, self.span.end_byte);
@@ -218,8 +219,8 @@ impl Hint {
     }
 }
 
-impl Report {
-    fn empty(language: Language) -> Report {
+impl Report<'_> {
+    fn empty<'p>(language: Language) -> Report<'p> {
         Report {
             language,
             score: 100,
@@ -274,7 +275,7 @@ impl ViewText<'_> {
 }
 
 /// Checks `text` with `pack`, writing messages in `locale`.
-pub fn check_with(pack: &Pack, text: &str, locale: Language) -> Report {
+pub fn check_with<'p>(pack: &'p Pack, text: &str, locale: Language) -> Report<'p> {
     build_report(pack, text, locale, candidates(pack, text))
 }
 
@@ -415,11 +416,18 @@ impl Scan<'_> {
                 else {
                     continue;
                 };
+                // The normal text from the match's first character on must be the phrase (with
+                // its leading separators before it); then it also ends where the match does.
                 let form = &index.normal_forms[form as usize];
-                let (s, e) = normal.range_of(compact, m.start(), m.end());
-                let (s, e) = (s.wrapping_sub(form.lead), e + form.trail);
-                if normal.as_str().get(s..e) == Some(form.text.as_str()) {
-                    matches.push((s, e, t));
+                let s = normal
+                    .view_start_of(compact, m.start())
+                    .wrapping_sub(form.lead);
+                let holds_phrase = normal
+                    .as_str()
+                    .get(s..)
+                    .is_some_and(|rest| rest.starts_with(form.text.as_str()));
+                if holds_phrase {
+                    matches.push((s, s + form.text.len(), t));
                 }
             }
         }
@@ -568,6 +576,14 @@ fn is_whole_word(original: &str, start: usize, end: usize) -> bool {
         }
     };
     let matched = &original[start..end];
+    // Only ASCII and full-width forms (lead byte EF) can be letters or digits here: a match
+    // that begins and ends with anything else (Han characters, mostly) needs no decoding.
+    let may_join = |lead: u8| lead < 0x80 || lead == 0xEF;
+    let bytes = matched.as_bytes();
+    let last_lead = bytes.iter().rev().find(|&&b| (b as i8) >= -0x40);
+    if !bytes.first().is_some_and(|&b| may_join(b)) && !last_lead.is_some_and(|&b| may_join(b)) {
+        return true;
+    }
     let (Some(first), Some(last)) = (matched.chars().next(), matched.chars().next_back()) else {
         return true;
     };
@@ -888,7 +904,12 @@ fn resolve_overlaps(pack: &Pack, mut candidates: Vec<Candidate>) -> Vec<Candidat
     candidates
 }
 
-fn build_report(pack: &Pack, text: &str, locale: Language, kept: Vec<Candidate>) -> Report {
+fn build_report<'p>(
+    pack: &'p Pack,
+    text: &str,
+    locale: Language,
+    kept: Vec<Candidate>,
+) -> Report<'p> {
     // Candidates come in order of start: char and UTF-16 offsets are counted forward from the
     // previous start, and each end from its start, so the text is read about once.
     let mut at = text::Offset::default();
@@ -916,13 +937,13 @@ fn build_report(pack: &Pack, text: &str, locale: Language, kept: Vec<Candidate>)
     let mut markers = Vec::with_capacity(marker_count);
     let mut counted: Vec<usize> = Vec::with_capacity(kept.len());
     let mut per_category: Vec<(usize, CategoryScore)> = Vec::with_capacity(8);
-    let mut strategies: Vec<Arc<str>> = Vec::new();
+    let mut strategies: Vec<&str> = Vec::new();
     let (mut deducted, mut credited, mut z) = (0u32, 0u32, pack.politeness.intercept);
     for c in kept {
         let rule = &pack.rules[c.rule];
-        if let Some(strategy) = &rule.strategy {
-            if !strategies.contains(strategy) {
-                strategies.push(strategy.clone());
+        if let Some(strategy) = rule.strategy.as_deref() {
+            if !strategies.contains(&strategy) {
+                strategies.push(strategy);
                 z += rule.strategy_weight;
             }
         }
@@ -945,9 +966,9 @@ fn build_report(pack: &Pack, text: &str, locale: Language, kept: Vec<Candidate>)
                 credited += rule.points;
             }
             markers.push(Marker {
-                rule: rule.id.clone(),
-                category: rule.category.clone(),
-                strategy: rule.strategy.clone(),
+                rule: &rule.id,
+                category: &rule.category,
+                strategy: rule.strategy.as_deref(),
                 points: rule.points,
                 span: span(&c),
                 text: matched,
@@ -960,15 +981,22 @@ fn build_report(pack: &Pack, text: &str, locale: Language, kept: Vec<Candidate>)
         }
         let at = span(&c);
         let suggestions = match c.suggestions {
-            Suggestions::Rule => rule.suggest.clone(),
-            Suggestions::Replacement(i) => rule.replacements[i].clone(),
-            Suggestions::Computed(list) => list,
+            Suggestions::Rule => rule
+                .suggest
+                .iter()
+                .map(|s| Cow::Borrowed(s.as_str()))
+                .collect(),
+            Suggestions::Replacement(i) => rule.replacements[i]
+                .iter()
+                .map(|s| Cow::Borrowed(s.as_str()))
+                .collect(),
+            Suggestions::Computed(list) => list.into_iter().map(Cow::Owned).collect(),
         };
         hints.push(Hint {
-            rule: rule.id.clone(),
-            category: rule.category.clone(),
+            rule: &rule.id,
+            category: &rule.category,
             severity: rule.severity,
-            message: rule.message_in(locale).clone(),
+            message: rule.message_in(locale),
             suggestions,
             span: at,
             text: matched,
@@ -993,7 +1021,7 @@ fn build_report(pack: &Pack, text: &str, locale: Language, kept: Vec<Candidate>)
     // allocate a vector to sort.
     let mut categories = BTreeMap::new();
     for (i, score) in per_category {
-        categories.insert(pack.category_names[i].clone(), score);
+        categories.insert(&*pack.category_names[i], score);
     }
     strategies.sort_unstable();
 

@@ -25,7 +25,7 @@
 //! let report = checker.check("这个我不知道，你自己看！！");
 //!
 //! let hint = &report.hints[0];
-//! assert_eq!(&*hint.rule, "zh/forbidden/dont-know");
+//! assert_eq!(hint.rule, "zh/forbidden/dont-know");
 //! assert_eq!(hint.text, "不知道");
 //! assert_eq!((hint.span.start, hint.span.end), (3, 6)); // chars
 //! assert_eq!(hint.severity, Severity::Major);
@@ -59,8 +59,9 @@
 //! hits = [{ text = "可以[[打折]]吗" }]
 //! clean = ["有优惠活动"]
 //! "#)])?;
-//! let report = Checker::new(vec![pack]).check("能打折吗");
-//! assert_eq!(&*report.hints[0].rule, "shop/words/no-discount");
+//! let checker = Checker::new(vec![pack]);
+//! let report = checker.check("能打折吗"); // names and messages borrow from the checker
+//! assert_eq!(report.hints[0].rule, "shop/words/no-discount");
 //! # Ok::<(), zhijian::PackError>(())
 //! ```
 //!

@@ -5,9 +5,10 @@
 //! offsets stay available as `start_char`/`end_char`. Errors become JavaScript `Error`s carrying
 //! the native message (file, rule and field for packs). See `www/zhijian.d.ts` for the types.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::sync::{Arc, Once};
+use std::sync::Once;
 
 use js_sys::{Array, Object, Reflect};
 use serde::Serialize;
@@ -388,7 +389,8 @@ impl Checker {
     pub fn check(&self, text: &str) -> Result<JsValue, JsError> {
         let language = self.inner.borrow().language_of(text);
         self.compile_deferred(Some(language))?;
-        let report = self.inner.borrow().check_in(text, language);
+        let inner = self.inner.borrow();
+        let report = inner.check_in(text, language);
         let json = serde_json::to_string(&JsReport::from(&report))
             .map_err(|e| JsError::new(&e.to_string()))?;
         js_sys::JSON::parse(&json).map_err(|_| JsError::new("the report is not valid JSON"))
@@ -625,8 +627,8 @@ struct JsReport<'a> {
     fatal: bool,
     hints: Vec<JsHint<'a>>,
     markers: Vec<JsMarker<'a>>,
-    categories: &'a BTreeMap<Arc<str>, CategoryScore>,
-    strategies: &'a [Arc<str>],
+    categories: &'a BTreeMap<&'a str, CategoryScore>,
+    strategies: &'a [&'a str],
 }
 
 #[derive(Serialize)]
@@ -635,7 +637,7 @@ struct JsHint<'a> {
     category: &'a str,
     severity: Severity,
     message: &'a str,
-    suggestions: &'a [String],
+    suggestions: &'a [Cow<'a, str>],
     start: usize,
     end: usize,
     start_char: usize,
@@ -657,8 +659,8 @@ struct JsMarker<'a> {
     text: &'a str,
 }
 
-impl<'a> From<&'a Report> for JsReport<'a> {
-    fn from(r: &'a Report) -> JsReport<'a> {
+impl<'a> From<&'a Report<'a>> for JsReport<'a> {
+    fn from(r: &'a Report<'a>) -> JsReport<'a> {
         JsReport {
             language: r.language,
             score: r.score,
@@ -668,10 +670,10 @@ impl<'a> From<&'a Report> for JsReport<'a> {
                 .hints
                 .iter()
                 .map(|h| JsHint {
-                    rule: &h.rule,
-                    category: &h.category,
+                    rule: h.rule,
+                    category: h.category,
                     severity: h.severity,
-                    message: &h.message,
+                    message: h.message,
                     suggestions: &h.suggestions,
                     start: h.span.start_utf16,
                     end: h.span.end_utf16,
@@ -685,9 +687,9 @@ impl<'a> From<&'a Report> for JsReport<'a> {
                 .markers
                 .iter()
                 .map(|m| JsMarker {
-                    rule: &m.rule,
-                    category: &m.category,
-                    strategy: m.strategy.as_deref(),
+                    rule: m.rule,
+                    category: m.category,
+                    strategy: m.strategy,
                     points: m.points,
                     start: m.span.start_utf16,
                     end: m.span.end_utf16,

@@ -158,9 +158,8 @@ fn megabyte_inputs_of_every_shape() {
 fn lossy_text_from_javascript_is_just_text() {
     // Lone surrogates from JavaScript arrive as U+FFFD after lossy conversion.
     let text = String::from_utf16_lossy(&[0xD800, 0x4EB2, 0xDC00, 0x4E0D, 0x77E5, 0x9053]);
-    let report = Checker::with_default_packs()
-        .expect("default packs load")
-        .check(&text);
+    let checker = Checker::with_default_packs().expect("default packs load");
+    let report = checker.check(&text);
     assert_consistent(&text, &report);
     assert!(report.hints.iter().any(|h| h.text == "不知道"));
 }

@@ -241,11 +241,11 @@ impl Inspector {
     /// The reports of every message: agent messages through the agent packs (full reports),
     /// customer messages through the customer packs (the categories that fire: anger, complaint,
     /// question, acceptance), nothing for bots and system messages.
-    pub fn message_reports(
-        &self,
-        agent: &Checker,
+    pub fn message_reports<'c>(
+        &'c self,
+        agent: &'c Checker,
         conversation: &Conversation,
-    ) -> Vec<Option<Report>> {
+    ) -> Vec<Option<Report<'c>>> {
         conversation
             .messages
             .iter()
@@ -311,10 +311,10 @@ impl Inspector {
                             continue;
                         };
                         for h in &r.hints {
-                            if item.selector.matches_hint(&h.rule, &h.category, h.severity) {
+                            if item.selector.matches_hint(h.rule, h.category, h.severity) {
                                 evidence.push(Deduction {
                                     message: Some(i),
-                                    rule: Some(h.rule.clone()),
+                                    rule: Some(h.rule.into()),
                                     span: Some(h.span),
                                     text: Some(h.text.clone()),
                                     ..blank(h.message.to_string())

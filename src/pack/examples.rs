@@ -83,12 +83,15 @@ fn fired(pack: &Pack, rule: &Rule, text: &str) -> Vec<(usize, usize, Vec<String>
     let hints = report
         .hints
         .into_iter()
-        .filter(|h| h.rule == rule.id)
-        .map(|h| (h.span.start, h.span.end, h.suggestions));
+        .filter(|h| h.rule == &*rule.id)
+        .map(|h| {
+            let suggestions = h.suggestions.into_iter().map(String::from).collect();
+            (h.span.start, h.span.end, suggestions)
+        });
     let markers = report
         .markers
         .into_iter()
-        .filter(|c| c.rule == rule.id)
+        .filter(|c| c.rule == &*rule.id)
         .map(|c| (c.span.start, c.span.end, Vec::new()));
     hints.chain(markers).collect()
 }

@@ -104,17 +104,15 @@ pub(crate) struct Target {
 #[derive(Debug)]
 pub(crate) struct NormalForm {
     pub text: String,
-    /// Bytes of separators before the first character the compact view keeps.
+    /// Bytes of separators before the first character the compact view keeps: the normal text
+    /// must hold `text` from that many bytes before the match's first character.
     pub lead: usize,
-    /// Bytes of separators after the last character the compact view keeps.
-    pub trail: usize,
 }
 
 impl NormalForm {
     fn new(text: String) -> NormalForm {
         let lead = text.len() - text.trim_start_matches(text::compact_drops).len();
-        let trail = text.len() - text.trim_end_matches(text::compact_drops).len();
-        NormalForm { text, lead, trail }
+        NormalForm { text, lead }
     }
 }
 
@@ -508,7 +506,12 @@ fn compile(files: Vec<(&str, &str, &PackFile)>) -> Result<Pack, PackError> {
     for (_, matcher) in &mut b.patterns {
         if let Some((_, literals)) = merged.ungated.iter().find(|u| u.0 == matcher.rule) {
             matcher.gated = false;
-            matcher.literal_gate = literals.clone();
+            // A literal holding another (`?!` holds `!`) adds nothing to the gate.
+            matcher.literal_gate = literals
+                .iter()
+                .filter(|l| !literals.iter().any(|o| o != *l && l.contains(o.as_str())))
+                .cloned()
+                .collect();
         }
     }
     let phrases = build_index(

@@ -141,7 +141,12 @@ impl<'a> Normalized<'a> {
                 None
             } else if starts_han_block(b) && i + 2 < bytes.len() {
                 next += 3;
-                char::from_u32(decode3(bytes, i)).and_then(numeral_digit)
+                let c = decode3(bytes, i);
+                if is_han_numeral(c) {
+                    char::from_u32(c).and_then(numeral_digit)
+                } else {
+                    None
+                }
             } else {
                 let Some(c) = normal.get(i..).and_then(|t| t.chars().next()) else {
                     break;
@@ -204,6 +209,12 @@ impl<'a> Normalized<'a> {
             at -= 1;
         }
         at
+    }
+
+    /// The byte offset in this view of the character that `other`'s character at `start`
+    /// comes from, when `other` is derived from this view (see [`Normalized::range_of`]).
+    pub fn view_start_of(&self, other: &Normalized, start: usize) -> usize {
+        self.view_of(other.original_of(start))
     }
 
     /// The byte range of this view that holds the characters of `other`'s (non-empty) byte
@@ -330,10 +341,11 @@ pub(crate) fn starts_han_block(b: u8) -> bool {
 }
 
 /// The code point of the three-byte character starting at byte `i` of valid UTF-8.
-pub(crate) fn decode3(bytes: &[u8], i: usize) -> u32 {
-    (u32::from(bytes[i] & 0x0F) << 12)
-        | (u32::from(bytes[i + 1] & 0x3F) << 6)
-        | u32::from(bytes[i + 2] & 0x3F)
+pub(crate) const fn decode3(bytes: &[u8], i: usize) -> u32 {
+    // `as`: `u32::from` is not callable in a const fn (the numeral table is built with this).
+    (((bytes[i] & 0x0F) as u32) << 12)
+        | (((bytes[i + 1] & 0x3F) as u32) << 6)
+        | (bytes[i + 2] & 0x3F) as u32
 }
 
 /// The length in bytes of the char starting at byte `at` of `text`, read off its first byte
@@ -389,6 +401,31 @@ pub fn fold_width(c: char) -> char {
 
 fn is_zero_width(c: char) -> bool {
     matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}')
+}
+
+/// The numerals of [`numeral_digit`] in U+4000–U+9FFF, one bit each: the compact view asks
+/// about every Han character, and a bit test is cheaper than the match.
+static HAN_NUMERAL_BITS: [u64; 384] = {
+    const NUMERALS: &str = "零洞一幺壹二两贰三叁四肆五伍六陆七柒八捌九玖";
+    let bytes = NUMERALS.as_bytes();
+    let mut bits = [0u64; 384];
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = decode3(bytes, i) - 0x4000;
+        bits[(c / 64) as usize] |= 1 << (c % 64);
+        i += 3;
+    }
+    bits
+};
+
+/// Whether the code point `c` of U+4000–U+9FFF may be a numeral.
+fn is_han_numeral(c: u32) -> bool {
+    let Some(at) = c.checked_sub(0x4000) else {
+        return false;
+    };
+    HAN_NUMERAL_BITS
+        .get((at / 64) as usize)
+        .is_some_and(|word| word >> (at % 64) & 1 == 1)
 }
 
 /// Chinese numerals and circled digits written instead of digits, as evasions of number filters do.

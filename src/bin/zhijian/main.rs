@@ -300,7 +300,7 @@ fn write_json(out: &mut impl Write, line: usize, text: &str, report: &Report) ->
         line: usize,
         text: &'a str,
         #[serde(flatten)]
-        report: &'a Report,
+        report: &'a Report<'a>,
     }
     serde_json::to_writer(&mut *out, &Line { line, text, report }).map_err(io::Error::other)?;
     writeln!(out)
