@@ -484,16 +484,32 @@ pub struct Offset {
 /// `from` moved forward to byte `to` of `text` (a char boundary at or after `from.byte`;
 /// otherwise `from` is returned). Counts bytes rather than decoding chars: every char has one
 /// byte that is not a continuation byte, and the chars beyond U+FFFF (four bytes, two UTF-16
-/// units) one that is 0xF0 or above.
+/// units) one that is 0xF0 or above. Eight bytes at a time: reports place every hint this way.
 pub fn advance(text: &str, from: Offset, to: usize) -> Offset {
     let Some(bytes) = text.as_bytes().get(from.byte..to) else {
         return from;
     };
-    let (mut chars, mut astral) = (0, 0);
-    for &b in bytes {
-        chars += usize::from((b as i8) >= -0x40);
-        astral += usize::from(b >= 0xF0);
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const LANES: u64 = 0x0101_0101_0101_0101;
+    let (mut continuations, mut astral) = (0, 0);
+    let mut words = bytes.chunks_exact(8);
+    for word in &mut words {
+        let mut le = [0; 8];
+        le.copy_from_slice(word);
+        let w = u64::from_le_bytes(le);
+        // Bit 7 of each byte lane: set for 10xxxxxx (continuation) and for 1111xxxx (lead of a
+        // four-byte char). Shifts move a byte's lower bits up to its bit 7; what crosses into
+        // the next lane lands below bit 7 and is masked off.
+        let continuation = w & !(w << 1) & HIGH;
+        let four = w & (w << 1) & (w << 2) & (w << 3) & HIGH;
+        // Lanes hold 0 or 1: multiplying sums them into the top byte.
+        continuations += ((continuation >> 7).wrapping_mul(LANES) >> 56) as usize;
+        astral += ((four >> 7).wrapping_mul(LANES) >> 56) as usize;
     }
+    let rest = words.remainder();
+    continuations += rest.iter().filter(|&&b| (b as i8) < -0x40).count();
+    astral += rest.iter().filter(|&&b| b >= 0xF0).count();
+    let chars = bytes.len() - continuations;
     Offset {
         byte: to,
         char: from.char + chars,
@@ -608,6 +624,34 @@ mod tests {
 
     /// The byte loop of `Language::detect`, early exit included, decides as counting every
     /// char would.
+    #[test]
+    fn advance_matches_a_plain_count() {
+        for text in random_texts("好a 1，😀é㐀ｱ\u{10FFFF}\u{7FF}", 3000, 40) {
+            let starts: Vec<usize> = text
+                .char_indices()
+                .map(|(i, _)| i)
+                .chain([text.len()])
+                .collect();
+            for (i, &from) in starts.iter().enumerate() {
+                let before = &text[..from];
+                let at = Offset {
+                    byte: from,
+                    char: before.chars().count(),
+                    utf16: before.encode_utf16().count(),
+                };
+                for &to in &starts[i..] {
+                    let upto = &text[..to];
+                    let expected = Offset {
+                        byte: to,
+                        char: upto.chars().count(),
+                        utf16: upto.encode_utf16().count(),
+                    };
+                    assert_eq!(advance(&text, at, to), expected, "{text:?} {from}..{to}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn language_detection_matches_a_plain_count() {
         use crate::Language;
