@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use aho_corasick::{Anchored, Input};
+use aho_corasick::Input;
 use serde::Serialize;
 
 use crate::error::PackError;
@@ -373,30 +373,20 @@ impl Scan<'_> {
         normal: Option<&Normalized>,
     ) {
         let hay = view.as_str();
-        let mut found = Vec::with_capacity(16);
+        // (start, end, pattern) of every phrase at every position.
+        let mut found: Vec<(usize, usize, usize)> = Vec::with_capacity(16);
         let mut at = 0;
         while at < hay.len() {
             let Some(longest) = index.automaton.find(Input::new(hay).range(at..)) else {
                 break;
             };
-            // Leftmost-longest gives the longest phrase at this start (我的世界, not 我的); shorter
-            // phrases starting here are found by anchored searches that end earlier.
-            let start = longest.start();
-            let mut shorter_end = longest.end();
-            let mut look_shorter = index.has_shorter_prefix[longest.pattern().as_usize()];
-            found.push(longest);
-            while look_shorter && shorter_end > start + 1 {
-                let input = Input::new(hay)
-                    .range(start..shorter_end - 1)
-                    .anchored(Anchored::Yes);
-                match index.automaton.find(input) {
-                    Some(m) => {
-                        shorter_end = m.end();
-                        look_shorter = index.has_shorter_prefix[m.pattern().as_usize()];
-                        found.push(m);
-                    }
-                    None => break,
-                }
+            // Leftmost-longest gives the longest phrase at this start (我的世界, not 我的); the
+            // shorter phrases starting here are its prefixes that are phrases too, known from
+            // the pack.
+            let (start, pattern) = (longest.start(), longest.pattern().as_usize());
+            found.push((start, longest.end(), pattern));
+            for &(len, shorter) in &index.shorter_prefixes[pattern] {
+                found.push((start, start + len as usize, shorter as usize));
             }
             at = start + text::char_len_at(hay, start);
         }
@@ -405,10 +395,10 @@ impl Scan<'_> {
         // target). Normal-view targets of a merged scan are mapped to the normal view and kept
         // only where the normal text is the phrase.
         let mut matches: Vec<(usize, usize, &Target)> = Vec::with_capacity(found.len());
-        for m in &found {
-            for t in &index.targets[m.pattern().as_usize()] {
+        for &(m_start, m_end, pattern) in &found {
+            for t in &index.targets[pattern] {
                 if t.view == view_kind {
-                    matches.push((m.start(), m.end(), t));
+                    matches.push((m_start, m_end, t));
                     continue;
                 }
                 let (Some(normal), Some(form), View::Normal, ViewText::Mapped(compact)) =
@@ -420,7 +410,7 @@ impl Scan<'_> {
                 // its leading separators before it); then it also ends where the match does.
                 let form = &index.normal_forms[form as usize];
                 let s = normal
-                    .view_start_of(compact, m.start())
+                    .view_start_of(compact, m_start)
                     .wrapping_sub(form.lead);
                 let holds_phrase = normal
                     .as_str()

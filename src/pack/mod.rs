@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind, StartKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::Regex;
 use serde::Serialize;
 
@@ -132,10 +132,10 @@ pub(crate) struct PhraseIndex {
     pub merged: bool,
     /// The normal forms that [`Target::normal_form`] points to.
     pub normal_forms: Vec<NormalForm>,
-    /// Per pattern id: whether a shorter phrase is a prefix of it (您 of 您好), so that a match
-    /// of it may hide shorter matches at the same start. Most phrases have none, which saves the
-    /// anchored searches for them.
-    pub has_shorter_prefix: Vec<bool>,
+    /// Per pattern id: the shorter phrases that are prefixes of it (您 of 您好), longest first,
+    /// as (length in bytes, pattern id). A leftmost-longest match hides them; they are found
+    /// here instead of by more searches. Most phrases have none.
+    pub shorter_prefixes: Vec<Vec<(u32, u32)>>,
 }
 
 #[derive(Debug)]
@@ -999,16 +999,23 @@ fn build_index(
         return Ok(None);
     }
     let (keys, targets): (Vec<String>, Vec<Vec<Target>>) = phrases.into_iter().unzip();
-    // Keys are sorted, so a phrase's prefixes come before it; checking each proper prefix of a
-    // key against the set is quadratic only in the phrase length.
-    let set: HashSet<&str> = keys.iter().map(String::as_str).collect();
-    let has_shorter_prefix = keys
+    // Keys are sorted, so a phrase's prefixes come before it: looking each proper prefix of a
+    // key up among the keys is quadratic only in the phrase length.
+    let ids: HashMap<&str, u32> = keys.iter().map(String::as_str).zip(0..).collect();
+    let shorter_prefixes = keys
         .iter()
-        .map(|k| k.char_indices().skip(1).any(|(i, _)| set.contains(&k[..i])))
+        .map(|k| {
+            let mut prefixes: Vec<(u32, u32)> = k
+                .char_indices()
+                .skip(1)
+                .filter_map(|(i, _)| Some((i as u32, *ids.get(&k[..i])?)))
+                .collect();
+            prefixes.reverse();
+            prefixes
+        })
         .collect();
     let automaton = AhoCorasickBuilder::new()
         .match_kind(MatchKind::LeftmostLongest)
-        .start_kind(StartKind::Both)
         .kind(Some(AUTOMATON_KIND))
         .build(&keys)
         .map_err(|e| PackError::in_file(file, format!("cannot build the phrase automaton: {e}")))?;
@@ -1017,7 +1024,7 @@ fn build_index(
         targets,
         merged,
         normal_forms,
-        has_shorter_prefix,
+        shorter_prefixes,
     }))
 }
 
