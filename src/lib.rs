@@ -79,13 +79,15 @@
 //!
 //! Measured by `cargo bench --bench check` on a 2-core machine, over 6,000 mixed Chinese and
 //! English replies of about 60 characters, with both default packs (210 rules) loaded: a median
-//! of about 6 µs per message natively (p99 13–18 µs, 23–25 MB/s on one core), 6–7 times a bare
+//! of about 4.6 µs per message natively (p99 about 10 µs, 31 MB/s on one core), 5 times a bare
 //! Aho-Corasick scan of the same phrases. Time grows linearly with the text. Compiling both
-//! packs takes about 25 ms natively (the
-//! phrase automaton is a DFA; WebAssembly builds the faster-to-build contiguous NFA); each regex
-//! is compiled the first time its trigger appears. `cargo bench --bench review` scores about
-//! 55,000 conversations per second on both cores in under 65 MB. Figures, method and the
-//! WebAssembly side: `BENCHMARKS.md`.
+//! packs takes 14–21 ms natively (the phrase automaton is a DFA; WebAssembly builds the
+//! faster-to-build contiguous NFA); each regex is compiled the first time its trigger appears.
+//! `cargo bench --bench review` scores about 90,000 conversations per second on both cores in
+//! about 50 MB. Figures, method and the WebAssembly side: `BENCHMARKS.md`.
+//!
+//! A [`Report`] borrows rule ids, categories and messages from the checker's packs, so building
+//! one copies none of them; keep the checker alive while you read the report.
 //!
 //! # Untrusted input
 //!
