@@ -5,9 +5,8 @@
 //! offsets stay available as `start_char`/`end_char`. Errors become JavaScript `Error`s carrying
 //! the native message (file, rule and field for packs). See `www/zhijian.d.ts` for the types.
 
-use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::sync::Once;
 
 use js_sys::{Array, Object, Reflect};
@@ -15,7 +14,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::pack::format::PackFile;
-use crate::{CategoryScore, Language, Pack, Report, Severity};
+use crate::{Language, Pack, Report, Severity, Span};
 
 // The types of what crosses the boundary. tests/js/api.test.mjs checks real results against
 // these declarations, key by key, so they stay true to the runtime shape.
@@ -391,8 +390,7 @@ impl Checker {
         self.compile_deferred(Some(language))?;
         let inner = self.inner.borrow();
         let report = inner.check_in(text, language);
-        let json = serde_json::to_string(&JsReport::from(&report))
-            .map_err(|e| JsError::new(&e.to_string()))?;
+        let json = report_json(&report);
         js_sys::JSON::parse(&json).map_err(|_| JsError::new("the report is not valid JSON"))
     }
 
@@ -618,90 +616,156 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
         .map_err(|e| JsError::new(&e.to_string()))
 }
 
-/// The report as JavaScript sees it: offsets in UTF-16 code units.
-#[derive(Serialize)]
-struct JsReport<'a> {
-    language: Language,
-    score: u32,
-    politeness: f64,
-    fatal: bool,
-    hints: Vec<JsHint<'a>>,
-    markers: Vec<JsMarker<'a>>,
-    categories: &'a BTreeMap<&'a str, CategoryScore>,
-    strategies: &'a [&'a str],
+/// The report as JavaScript sees it (the `Report` declaration above: offsets in UTF-16 code
+/// units, char offsets as `start_char`/`end_char`), as JSON for one `JSON.parse`.
+///
+/// Written by hand rather than by serde: this runs for every message in the agent's page, and
+/// the report is mostly constant keys and ASCII names, which serde_json would escape byte by
+/// byte. Every character outside ASCII is written as a `\u` escape, so the JSON crosses to
+/// JavaScript as one-byte text, which decodes several times faster than UTF-8 holding Chinese.
+/// tests/js/api.test.mjs holds the result to the declarations, and the wasm parity test to the
+/// native report.
+fn report_json(r: &Report) -> String {
+    let mut out = String::with_capacity(256 + 160 * (r.hints.len() + r.markers.len()));
+    out.push_str("{\"language\":");
+    json_str(&mut out, r.language.as_str());
+    out.push_str(",\"score\":");
+    json_uint(&mut out, r.score as usize);
+    out.push_str(",\"politeness\":");
+    // Display prints the shortest text that reads back as the same f64, as serde_json does;
+    // the value is always finite.
+    let _ = write!(out, "{}", r.politeness);
+    out.push_str(if r.fatal {
+        ",\"fatal\":true"
+    } else {
+        ",\"fatal\":false"
+    });
+    out.push_str(",\"hints\":[");
+    for (i, h) in r.hints.iter().enumerate() {
+        out.push_str(if i == 0 { "{\"rule\":" } else { ",{\"rule\":" });
+        json_str(&mut out, h.rule);
+        out.push_str(",\"category\":");
+        json_str(&mut out, h.category);
+        out.push_str(",\"severity\":");
+        json_str(&mut out, h.severity.as_str());
+        out.push_str(",\"message\":");
+        json_str(&mut out, h.message);
+        out.push_str(",\"suggestions\":[");
+        for (j, suggestion) in h.suggestions.iter().enumerate() {
+            if j > 0 {
+                out.push(',');
+            }
+            json_str(&mut out, suggestion);
+        }
+        out.push(']');
+        json_span(&mut out, &h.span);
+        out.push_str(",\"text\":");
+        json_str(&mut out, &h.text);
+        out.push_str(",\"points\":");
+        json_uint(&mut out, h.points as usize);
+        out.push('}');
+    }
+    out.push_str("],\"markers\":[");
+    for (i, m) in r.markers.iter().enumerate() {
+        out.push_str(if i == 0 { "{\"rule\":" } else { ",{\"rule\":" });
+        json_str(&mut out, m.rule);
+        out.push_str(",\"category\":");
+        json_str(&mut out, m.category);
+        out.push_str(",\"strategy\":");
+        match m.strategy {
+            Some(strategy) => json_str(&mut out, strategy),
+            None => out.push_str("null"),
+        }
+        out.push_str(",\"points\":");
+        json_uint(&mut out, m.points as usize);
+        json_span(&mut out, &m.span);
+        out.push_str(",\"text\":");
+        json_str(&mut out, &m.text);
+        out.push('}');
+    }
+    out.push_str("],\"categories\":{");
+    for (i, (name, score)) in r.categories.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        json_str(&mut out, name);
+        out.push_str(":{\"hits\":");
+        json_uint(&mut out, score.hits as usize);
+        out.push_str(",\"deducted\":");
+        json_uint(&mut out, score.deducted as usize);
+        out.push_str(",\"credited\":");
+        json_uint(&mut out, score.credited as usize);
+        out.push('}');
+    }
+    out.push_str("},\"strategies\":[");
+    for (i, strategy) in r.strategies.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        json_str(&mut out, strategy);
+    }
+    out.push_str("]}");
+    out
 }
 
-#[derive(Serialize)]
-struct JsHint<'a> {
-    rule: &'a str,
-    category: &'a str,
-    severity: Severity,
-    message: &'a str,
-    suggestions: &'a [Cow<'a, str>],
-    start: usize,
-    end: usize,
-    start_char: usize,
-    end_char: usize,
-    text: &'a str,
-    points: u32,
+/// `,"start":…,"end":…,"start_char":…,"end_char":…`: UTF-16 offsets first, as JavaScript
+/// slices strings.
+fn json_span(out: &mut String, span: &Span) {
+    out.push_str(",\"start\":");
+    json_uint(out, span.start_utf16);
+    out.push_str(",\"end\":");
+    json_uint(out, span.end_utf16);
+    out.push_str(",\"start_char\":");
+    json_uint(out, span.start);
+    out.push_str(",\"end_char\":");
+    json_uint(out, span.end);
 }
 
-#[derive(Serialize)]
-struct JsMarker<'a> {
-    rule: &'a str,
-    category: &'a str,
-    strategy: Option<&'a str>,
-    points: u32,
-    start: usize,
-    end: usize,
-    start_char: usize,
-    end_char: usize,
-    text: &'a str,
-}
-
-impl<'a> From<&'a Report<'a>> for JsReport<'a> {
-    fn from(r: &'a Report<'a>) -> JsReport<'a> {
-        JsReport {
-            language: r.language,
-            score: r.score,
-            politeness: r.politeness,
-            fatal: r.fatal,
-            hints: r
-                .hints
-                .iter()
-                .map(|h| JsHint {
-                    rule: h.rule,
-                    category: h.category,
-                    severity: h.severity,
-                    message: h.message,
-                    suggestions: &h.suggestions,
-                    start: h.span.start_utf16,
-                    end: h.span.end_utf16,
-                    start_char: h.span.start,
-                    end_char: h.span.end,
-                    text: &h.text,
-                    points: h.points,
-                })
-                .collect(),
-            markers: r
-                .markers
-                .iter()
-                .map(|m| JsMarker {
-                    rule: m.rule,
-                    category: m.category,
-                    strategy: m.strategy,
-                    points: m.points,
-                    start: m.span.start_utf16,
-                    end: m.span.end_utf16,
-                    start_char: m.span.start,
-                    end_char: m.span.end,
-                    text: &m.text,
-                })
-                .collect(),
-            categories: &r.categories,
-            strategies: &r.strategies,
+fn json_uint(out: &mut String, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
         }
     }
+    for &d in &digits[at..] {
+        out.push(char::from(d));
+    }
+}
+
+/// A JSON string literal of `s` in ASCII: quotes, backslashes and control characters escaped
+/// as JSON requires, everything beyond ASCII as `\u` escapes of its UTF-16 units.
+fn json_str(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    let mut plain_from = 0;
+    for (at, c) in s.char_indices() {
+        let plain = c.is_ascii() && c >= ' ' && c != '"' && c != '\\';
+        if plain {
+            continue;
+        }
+        out.push_str(&s[plain_from..at]);
+        plain_from = at + c.len_utf8();
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            _ => {
+                let mut units = [0; 2];
+                for &unit in c.encode_utf16(&mut units).iter() {
+                    out.push_str("\\u");
+                    for shift in [12, 8, 4, 0] {
+                        out.push(char::from(HEX[usize::from((unit >> shift) & 0xF)]));
+                    }
+                }
+            }
+        }
+    }
+    out.push_str(&s[plain_from..]);
+    out.push('"');
 }
 
 #[derive(Serialize)]

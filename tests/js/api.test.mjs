@@ -25,6 +25,20 @@ test('spans are UTF-16 offsets: slice() returns the flagged characters, emoji in
   assert.equal(report.score, 0);
 });
 
+test('texts with quotes, backslashes, control and astral characters come back as typed', () => {
+  // The report crosses as hand-written JSON (src/wasm.rs): every field must read back exactly.
+  const text = '"引号" \\路径\\ \u0001\u001f\t 这个我不知道 😀𠀀 "你是白痴吗" \\u4e0d';
+  const report = checker.check(text);
+  const found = report.hints.map((h) => [h.rule, h.text]);
+  assert.deepEqual(found.filter(([rule]) => rule === 'zh/forbidden/dont-know'), [['zh/forbidden/dont-know', '不知道']]);
+  assert.ok(found.some(([rule, t]) => rule === 'zh/insult/idiot' && t === '白痴'), JSON.stringify(found));
+  for (const hint of [...report.hints, ...report.markers]) {
+    assert.equal(text.slice(hint.start, hint.end), hint.text);
+  }
+  assert.ok(report.hints.every((h) => typeof h.message === 'string' && h.message.length > 0));
+  assert.equal(typeof report.politeness, 'number');
+});
+
 test('applySuggestion replaces exactly the span and clears the rule', () => {
   const text = '😀亲，这个我不知道哦';
   const hint = checker.check(text).hints.find((h) => h.rule === 'zh/forbidden/dont-know');
