@@ -6,7 +6,7 @@
 //! the native message (file, rule and field for packs). See `www/zhijian.d.ts` for the types.
 
 use std::cell::RefCell;
-use std::fmt::Write as _;
+use std::io::Write as _;
 use std::sync::Once;
 
 use js_sys::{Array, Object, Reflect};
@@ -390,7 +390,7 @@ impl Checker {
         self.compile_deferred(Some(language))?;
         let inner = self.inner.borrow();
         let report = inner.check_in(text, language);
-        let json = report_json(&report);
+        let json = report_json(&report)?;
         js_sys::JSON::parse(&json).map_err(|_| JsError::new("the report is not valid JSON"))
     }
 
@@ -625,103 +625,111 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
 /// JavaScript as one-byte text, which decodes several times faster than UTF-8 holding Chinese.
 /// tests/js/api.test.mjs holds the result to the declarations, and the wasm parity test to the
 /// native report.
-fn report_json(r: &Report) -> String {
-    let mut out = String::with_capacity(256 + 160 * (r.hints.len() + r.markers.len()));
-    out.push_str("{\"language\":");
+fn report_json(r: &Report) -> Result<String, JsError> {
+    let mut out = Vec::with_capacity(256 + 160 * (r.hints.len() + r.markers.len()));
+    out.extend_from_slice(b"{\"language\":");
     json_str(&mut out, r.language.as_str());
-    out.push_str(",\"score\":");
+    out.extend_from_slice(b",\"score\":");
     json_uint(&mut out, r.score as usize);
-    out.push_str(",\"politeness\":");
+    out.extend_from_slice(b",\"politeness\":");
     // Display prints the shortest text that reads back as the same f64, as serde_json does;
     // the value is always finite.
     let _ = write!(out, "{}", r.politeness);
-    out.push_str(if r.fatal {
-        ",\"fatal\":true"
+    out.extend_from_slice(b",\"fatal\":");
+    out.extend_from_slice(if r.fatal {
+        b"true".as_slice()
     } else {
-        ",\"fatal\":false"
+        b"false"
     });
-    out.push_str(",\"hints\":[");
+    out.extend_from_slice(b",\"hints\":[");
     for (i, h) in r.hints.iter().enumerate() {
-        out.push_str(if i == 0 { "{\"rule\":" } else { ",{\"rule\":" });
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"rule\":");
         json_str(&mut out, h.rule);
-        out.push_str(",\"category\":");
+        out.extend_from_slice(b",\"category\":");
         json_str(&mut out, h.category);
-        out.push_str(",\"severity\":");
+        out.extend_from_slice(b",\"severity\":");
         json_str(&mut out, h.severity.as_str());
-        out.push_str(",\"message\":");
+        out.extend_from_slice(b",\"message\":");
         json_str(&mut out, h.message);
-        out.push_str(",\"suggestions\":[");
+        out.extend_from_slice(b",\"suggestions\":[");
         for (j, suggestion) in h.suggestions.iter().enumerate() {
             if j > 0 {
-                out.push(',');
+                out.push(b',');
             }
             json_str(&mut out, suggestion);
         }
-        out.push(']');
+        out.push(b']');
         json_span(&mut out, &h.span);
-        out.push_str(",\"text\":");
+        out.extend_from_slice(b",\"text\":");
         json_str(&mut out, &h.text);
-        out.push_str(",\"points\":");
+        out.extend_from_slice(b",\"points\":");
         json_uint(&mut out, h.points as usize);
-        out.push('}');
+        out.push(b'}');
     }
-    out.push_str("],\"markers\":[");
+    out.extend_from_slice(b"],\"markers\":[");
     for (i, m) in r.markers.iter().enumerate() {
-        out.push_str(if i == 0 { "{\"rule\":" } else { ",{\"rule\":" });
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"rule\":");
         json_str(&mut out, m.rule);
-        out.push_str(",\"category\":");
+        out.extend_from_slice(b",\"category\":");
         json_str(&mut out, m.category);
-        out.push_str(",\"strategy\":");
+        out.extend_from_slice(b",\"strategy\":");
         match m.strategy {
             Some(strategy) => json_str(&mut out, strategy),
-            None => out.push_str("null"),
+            None => out.extend_from_slice(b"null"),
         }
-        out.push_str(",\"points\":");
+        out.extend_from_slice(b",\"points\":");
         json_uint(&mut out, m.points as usize);
         json_span(&mut out, &m.span);
-        out.push_str(",\"text\":");
+        out.extend_from_slice(b",\"text\":");
         json_str(&mut out, &m.text);
-        out.push('}');
+        out.push(b'}');
     }
-    out.push_str("],\"categories\":{");
+    out.extend_from_slice(b"],\"categories\":{");
     for (i, (name, score)) in r.categories.iter().enumerate() {
         if i > 0 {
-            out.push(',');
+            out.push(b',');
         }
         json_str(&mut out, name);
-        out.push_str(":{\"hits\":");
+        out.extend_from_slice(b":{\"hits\":");
         json_uint(&mut out, score.hits as usize);
-        out.push_str(",\"deducted\":");
+        out.extend_from_slice(b",\"deducted\":");
         json_uint(&mut out, score.deducted as usize);
-        out.push_str(",\"credited\":");
+        out.extend_from_slice(b",\"credited\":");
         json_uint(&mut out, score.credited as usize);
-        out.push('}');
+        out.push(b'}');
     }
-    out.push_str("},\"strategies\":[");
+    out.extend_from_slice(b"},\"strategies\":[");
     for (i, strategy) in r.strategies.iter().enumerate() {
         if i > 0 {
-            out.push(',');
+            out.push(b',');
         }
         json_str(&mut out, strategy);
     }
-    out.push_str("]}");
-    out
+    out.extend_from_slice(b"]}");
+    // Only ASCII was written.
+    String::from_utf8(out).map_err(|e| JsError::new(&e.to_string()))
 }
 
 /// `,"start":…,"end":…,"start_char":…,"end_char":…`: UTF-16 offsets first, as JavaScript
 /// slices strings.
-fn json_span(out: &mut String, span: &Span) {
-    out.push_str(",\"start\":");
+fn json_span(out: &mut Vec<u8>, span: &Span) {
+    out.extend_from_slice(b",\"start\":");
     json_uint(out, span.start_utf16);
-    out.push_str(",\"end\":");
+    out.extend_from_slice(b",\"end\":");
     json_uint(out, span.end_utf16);
-    out.push_str(",\"start_char\":");
+    out.extend_from_slice(b",\"start_char\":");
     json_uint(out, span.start);
-    out.push_str(",\"end_char\":");
+    out.extend_from_slice(b",\"end_char\":");
     json_uint(out, span.end);
 }
 
-fn json_uint(out: &mut String, mut n: usize) {
+fn json_uint(out: &mut Vec<u8>, mut n: usize) {
     let mut digits = [0u8; 20];
     let mut at = digits.len();
     loop {
@@ -732,40 +740,43 @@ fn json_uint(out: &mut String, mut n: usize) {
             break;
         }
     }
-    for &d in &digits[at..] {
-        out.push(char::from(d));
-    }
+    out.extend_from_slice(&digits[at..]);
 }
 
 /// A JSON string literal of `s` in ASCII: quotes, backslashes and control characters escaped
 /// as JSON requires, everything beyond ASCII as `\u` escapes of its UTF-16 units.
-fn json_str(out: &mut String, s: &str) {
+fn json_str(out: &mut Vec<u8>, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.push('"');
-    let mut plain_from = 0;
-    for (at, c) in s.char_indices() {
-        let plain = c.is_ascii() && c >= ' ' && c != '"' && c != '\\';
-        if plain {
+    let bytes = s.as_bytes();
+    out.push(b'"');
+    let (mut plain_from, mut at) = (0, 0);
+    while at < bytes.len() {
+        let b = bytes[at];
+        if (b' '..0x7F).contains(&b) && b != b'"' && b != b'\\' {
+            at += 1;
             continue;
         }
-        out.push_str(&s[plain_from..at]);
-        plain_from = at + c.len_utf8();
+        out.extend_from_slice(&bytes[plain_from..at]);
+        let c = s[at..]
+            .chars()
+            .next()
+            .unwrap_or(char::REPLACEMENT_CHARACTER);
+        at += c.len_utf8();
+        plain_from = at;
         match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
+            '"' => out.extend_from_slice(b"\\\""),
+            '\\' => out.extend_from_slice(b"\\\\"),
             _ => {
                 let mut units = [0; 2];
                 for &unit in c.encode_utf16(&mut units).iter() {
-                    out.push_str("\\u");
-                    for shift in [12, 8, 4, 0] {
-                        out.push(char::from(HEX[usize::from((unit >> shift) & 0xF)]));
-                    }
+                    let hex = |shift: u16| HEX[usize::from((unit >> shift) & 0xF)];
+                    out.extend_from_slice(&[b'\\', b'u', hex(12), hex(8), hex(4), hex(0)]);
                 }
             }
         }
     }
-    out.push_str(&s[plain_from..]);
-    out.push('"');
+    out.extend_from_slice(&bytes[plain_from..]);
+    out.push(b'"');
 }
 
 #[derive(Serialize)]
