@@ -642,78 +642,79 @@ fn report_json(r: &Report) -> Result<String, JsError> {
         b"false"
     });
     out.extend_from_slice(b",\"hints\":[");
-    for (i, h) in r.hints.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        out.extend_from_slice(b"{\"rule\":");
-        json_str(&mut out, h.rule);
-        out.extend_from_slice(b",\"category\":");
-        json_str(&mut out, h.category);
+    json_list(&mut out, &r.hints, |out, h| {
+        json_names(out, h.rule, h.category);
         out.extend_from_slice(b",\"severity\":");
-        json_str(&mut out, h.severity.as_str());
+        json_str(out, h.severity.as_str());
         out.extend_from_slice(b",\"message\":");
-        json_str(&mut out, h.message);
+        json_str(out, h.message);
         out.extend_from_slice(b",\"suggestions\":[");
-        for (j, suggestion) in h.suggestions.iter().enumerate() {
-            if j > 0 {
-                out.push(b',');
-            }
-            json_str(&mut out, suggestion);
-        }
+        json_list(out, &h.suggestions, |out, suggestion| {
+            json_str(out, suggestion)
+        });
         out.push(b']');
-        json_span(&mut out, &h.span);
+        json_span(out, &h.span);
         out.extend_from_slice(b",\"text\":");
-        json_str(&mut out, &h.text);
+        json_str(out, &h.text);
         out.extend_from_slice(b",\"points\":");
-        json_uint(&mut out, h.points as usize);
+        json_uint(out, h.points as usize);
         out.push(b'}');
-    }
+    });
     out.extend_from_slice(b"],\"markers\":[");
-    for (i, m) in r.markers.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        out.extend_from_slice(b"{\"rule\":");
-        json_str(&mut out, m.rule);
-        out.extend_from_slice(b",\"category\":");
-        json_str(&mut out, m.category);
+    json_list(&mut out, &r.markers, |out, m| {
+        json_names(out, m.rule, m.category);
         out.extend_from_slice(b",\"strategy\":");
         match m.strategy {
-            Some(strategy) => json_str(&mut out, strategy),
+            Some(strategy) => json_str(out, strategy),
             None => out.extend_from_slice(b"null"),
         }
         out.extend_from_slice(b",\"points\":");
-        json_uint(&mut out, m.points as usize);
-        json_span(&mut out, &m.span);
+        json_uint(out, m.points as usize);
+        json_span(out, &m.span);
         out.extend_from_slice(b",\"text\":");
-        json_str(&mut out, &m.text);
+        json_str(out, &m.text);
         out.push(b'}');
-    }
+    });
     out.extend_from_slice(b"],\"categories\":{");
-    for (i, (name, score)) in r.categories.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        json_str(&mut out, name);
+    json_list(&mut out, &r.categories, |out, (name, score)| {
+        json_str(out, name);
         out.extend_from_slice(b":{\"hits\":");
-        json_uint(&mut out, score.hits as usize);
+        json_uint(out, score.hits as usize);
         out.extend_from_slice(b",\"deducted\":");
-        json_uint(&mut out, score.deducted as usize);
+        json_uint(out, score.deducted as usize);
         out.extend_from_slice(b",\"credited\":");
-        json_uint(&mut out, score.credited as usize);
+        json_uint(out, score.credited as usize);
         out.push(b'}');
-    }
+    });
     out.extend_from_slice(b"},\"strategies\":[");
-    for (i, strategy) in r.strategies.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        json_str(&mut out, strategy);
-    }
+    json_list(&mut out, &r.strategies, |out, strategy| {
+        json_str(out, strategy)
+    });
     out.extend_from_slice(b"]}");
     // Only ASCII was written.
     String::from_utf8(out).map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// The items separated by commas.
+fn json_list<T>(
+    out: &mut Vec<u8>,
+    items: impl IntoIterator<Item = T>,
+    mut write: impl FnMut(&mut Vec<u8>, T),
+) {
+    for (i, item) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write(out, item);
+    }
+}
+
+/// `{"rule":…,"category":…`: how hints and markers begin.
+fn json_names(out: &mut Vec<u8>, rule: &str, category: &str) {
+    out.extend_from_slice(b"{\"rule\":");
+    json_str(out, rule);
+    out.extend_from_slice(b",\"category\":");
+    json_str(out, category);
 }
 
 /// `,"start":…,"end":…,"start_char":…,"end_char":…`: UTF-16 offsets first, as JavaScript
