@@ -219,8 +219,8 @@ impl Hint<'_> {
     }
 }
 
-impl Report<'_> {
-    fn empty<'p>(language: Language) -> Report<'p> {
+impl<'p> Report<'p> {
+    fn empty(language: Language) -> Report<'p> {
         Report {
             language,
             score: 100,
@@ -971,15 +971,8 @@ fn build_report<'p>(
         }
         let at = span(&c);
         let suggestions = match c.suggestions {
-            Suggestions::Rule => rule
-                .suggest
-                .iter()
-                .map(|s| Cow::Borrowed(s.as_str()))
-                .collect(),
-            Suggestions::Replacement(i) => rule.replacements[i]
-                .iter()
-                .map(|s| Cow::Borrowed(s.as_str()))
-                .collect(),
+            Suggestions::Rule => borrowed(&rule.suggest),
+            Suggestions::Replacement(i) => borrowed(&rule.replacements[i]),
             Suggestions::Computed(list) => list.into_iter().map(Cow::Owned).collect(),
         };
         hints.push(Hint {
@@ -1025,4 +1018,9 @@ fn build_report<'p>(
         categories,
         strategies,
     }
+}
+
+/// A rule's own wordings, borrowed into a hint.
+fn borrowed(list: &[String]) -> Vec<Cow<'_, str>> {
+    list.iter().map(|s| Cow::Borrowed(s.as_str())).collect()
 }

@@ -221,7 +221,7 @@ impl<'a> Normalized<'a> {
     /// range, when `other` is a view derived from this one (the compact view of a normal view),
     /// so that every character of `other` comes from one of this view.
     pub fn range_of(&self, other: &Normalized, start: usize, end: usize) -> (usize, usize) {
-        let first = self.view_of(other.original_of(start));
+        let first = self.view_start_of(other, start);
         let last = self.view_of(other.original_of(other.char_start(end - 1)));
         (first, last + char_len_at(&self.text, last))
     }
@@ -341,11 +341,10 @@ pub(crate) fn starts_han_block(b: u8) -> bool {
 }
 
 /// The code point of the three-byte character starting at byte `i` of valid UTF-8.
-pub(crate) const fn decode3(bytes: &[u8], i: usize) -> u32 {
-    // `as`: `u32::from` is not callable in a const fn (the numeral table is built with this).
-    (((bytes[i] & 0x0F) as u32) << 12)
-        | (((bytes[i + 1] & 0x3F) as u32) << 6)
-        | (bytes[i + 2] & 0x3F) as u32
+pub(crate) fn decode3(bytes: &[u8], i: usize) -> u32 {
+    (u32::from(bytes[i] & 0x0F) << 12)
+        | (u32::from(bytes[i + 1] & 0x3F) << 6)
+        | u32::from(bytes[i + 2] & 0x3F)
 }
 
 /// The length in bytes of the char starting at byte `at` of `text`, read off its first byte
@@ -403,17 +402,19 @@ fn is_zero_width(c: char) -> bool {
     matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}')
 }
 
-/// The numerals of [`numeral_digit`] in U+4000–U+9FFF, one bit each: the compact view asks
-/// about every Han character, and a bit test is cheaper than the match.
+/// The numerals of [`numeral_digit`] in U+4000–U+9FFF, one bit each, found by asking it about
+/// every code point when compiling: the compact view asks about every Han character, and a bit
+/// test is cheaper than the match.
 static HAN_NUMERAL_BITS: [u64; 384] = {
-    const NUMERALS: &str = "零洞一幺壹二两贰三叁四肆五伍六陆七柒八捌九玖";
-    let bytes = NUMERALS.as_bytes();
     let mut bits = [0u64; 384];
-    let mut i = 0;
-    while i < bytes.len() {
-        let c = decode3(bytes, i) - 0x4000;
-        bits[(c / 64) as usize] |= 1 << (c % 64);
-        i += 3;
+    let mut at = 0;
+    while at < 384 * 64 {
+        if let Some(c) = char::from_u32(0x4000 + at) {
+            if numeral_digit(c).is_some() {
+                bits[(at / 64) as usize] |= 1 << (at % 64);
+            }
+        }
+        at += 1;
     }
     bits
 };
@@ -429,7 +430,7 @@ fn is_han_numeral(c: u32) -> bool {
 }
 
 /// Chinese numerals and circled digits written instead of digits, as evasions of number filters do.
-fn numeral_digit(c: char) -> Option<char> {
+const fn numeral_digit(c: char) -> Option<char> {
     let digit = match c {
         '零' | '〇' | '洞' => '0',
         '一' | '幺' | '壹' | '①' => '1',
