@@ -5,6 +5,7 @@
 //! - `rules/zh-CN`, `rules/en`: the packs that check agent messages;
 //! - `rules/customer/zh-CN`, `rules/customer/en`: the packs that read customer messages (anger,
 //!   complaint triggers, questions, acceptance) for conversation scoring;
+//! - `rules/compiled/*.zjpk`: the agent packs compiled, which the WebAssembly loads;
 //! - `rules/platforms/*.toml`, `rules/scorecards/*.toml`: KPI profiles and scorecards.
 
 use std::fmt::Write as _;
@@ -75,6 +76,20 @@ fn main() {
         &mut packs,
         &mut tests,
     );
+    // The agent packs compiled (`zhijian rules compile`), for start-up in the page; a test in
+    // src/defaults.rs keeps them equal to their TOML.
+    packs.push_str("static COMPILED_PACKS: &[(&str, &str, &[u8])] = &[\n");
+    for pack in AGENT_PACKS {
+        let file = root.join("rules/compiled").join(format!("{pack}.zjpk"));
+        println!("cargo:rerun-if-changed={}", file.display());
+        writeln!(
+            packs,
+            "    (\"rules/{pack}\", \"rules/compiled/{pack}.zjpk\", include_bytes!({:?})),",
+            file.display().to_string()
+        )
+        .unwrap();
+    }
+    packs.push_str("];\n");
     for (name, dir) in DATA_DIRS {
         let dir = root.join("rules").join(dir);
         println!("cargo:rerun-if-changed={}", dir.display());

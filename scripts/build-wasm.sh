@@ -11,7 +11,7 @@ build() { # target out-dir
     wasm-pack --quiet build --release --target "$1" --out-dir "$2" --out-name zhijian \
     -- --no-default-features
   # The features current rustc emits; without them wasm-opt refuses or miscompiles.
-  node_modules/.bin/wasm-opt -Oz \
+  node_modules/.bin/wasm-opt -Oz -ocimfs 0 \
     --enable-bulk-memory --enable-reference-types --enable-multivalue \
     --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
     "$2/zhijian_bg.wasm" -o "$2/zhijian_bg.wasm"

@@ -20,6 +20,14 @@ pub fn sources() -> &'static [(&'static str, &'static [(&'static str, &'static s
     DEFAULT_PACKS
 }
 
+/// The built-in agent packs compiled, as `(directory, file, bytes)`: `rules/compiled/*.zjpk`,
+/// written by `zhijian rules compile`. They load without parsing or validating, which is what the
+/// agent's page waits for at start-up; they check exactly as the TOML does, and a test fails when
+/// they fall behind it.
+pub fn compiled() -> &'static [(&'static str, &'static str, &'static [u8])] {
+    COMPILED_PACKS
+}
+
 /// The built-in customer packs (`rules/customer/…`): anger, complaint triggers, questions and
 /// acceptance in customer messages, read by conversation scoring.
 pub fn customer_packs() -> Result<Vec<Pack>, PackError> {
@@ -56,6 +64,38 @@ pub fn language_of(dir: &str) -> Option<Language> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn compiled_packs_are_those_of_the_toml() {
+        let compiled = super::compiled();
+        assert_eq!(compiled.len(), super::sources().len());
+        for ((dir, files), (compiled_dir, file, bytes)) in super::sources().iter().zip(compiled) {
+            assert_eq!(dir, compiled_dir);
+            let fresh = super::Pack::from_sources(files)
+                .expect("built-in pack compiles")
+                .to_compiled();
+            if fresh == *bytes {
+                continue;
+            }
+            if std::env::var_os("UPDATE_GOLDEN").is_some() {
+                let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+                std::fs::write(&path, &fresh).expect("write the compiled pack");
+                continue;
+            }
+            panic!(
+                "{file} is out of date with {dir}: run `cargo run --release -- rules compile \
+                 {dir} -o {file}` (or UPDATE_GOLDEN=1 cargo test --lib defaults)"
+            );
+        }
+    }
+
+    #[test]
+    fn compiled_packs_load() {
+        for (_, file, bytes) in super::compiled() {
+            let pack = super::Pack::from_compiled(file, bytes).expect("compiled pack loads");
+            assert_eq!(pack.to_compiled(), *bytes, "{file} reads back to the same bytes");
+        }
+    }
+
     #[test]
     fn language_of_matches_each_pack_header() {
         for (dir, files) in super::sources().iter().chain(super::customer_sources()) {

@@ -248,7 +248,8 @@ pub struct Checker {
     deferred: RefCell<Vec<DeferredPack>>,
 }
 
-type DeferredPack = (Language, &'static [(&'static str, &'static str)]);
+/// A built-in pack not loaded yet: its language, file name and compiled bytes.
+type DeferredPack = (Language, &'static str, &'static [u8]);
 
 fn get(object: &JsValue, key: &str) -> Result<JsValue, JsError> {
     if object.is_undefined() || object.is_null() {
@@ -320,14 +321,14 @@ impl Checker {
                 packs.push(pack);
             }
         }
-        // Built-in packs for the languages no custom pack covers, compiled on first use.
+        // Built-in packs for the languages no custom pack covers, loaded on first use.
         let mut deferred: Vec<DeferredPack> = Vec::new();
         if with_defaults {
-            for (dir, files) in crate::defaults::sources() {
+            for (dir, file, bytes) in crate::defaults::compiled() {
                 let language = crate::defaults::language_of(dir)
                     .ok_or_else(|| JsError::new(&format!("no language for built-in pack {dir}")))?;
                 if !packs.iter().any(|p| p.language() == language) {
-                    deferred.push((language, files));
+                    deferred.push((language, file, bytes));
                 }
             }
         }
@@ -553,10 +554,10 @@ impl Checker {
         let mut deferred = self.deferred.borrow_mut();
         while let Some(i) = deferred
             .iter()
-            .position(|(l, _)| language.is_none_or(|want| *l == want))
+            .position(|(l, _, _)| language.is_none_or(|want| *l == want))
         {
-            let (_, files) = deferred.remove(i);
-            let pack = Pack::from_sources(files).map_err(|e| JsError::new(&e.to_string()))?;
+            let (_, file, bytes) = deferred.remove(i);
+            let pack = Pack::from_compiled(file, bytes).map_err(|e| JsError::new(&e.to_string()))?;
             self.inner.borrow_mut().add_pack(pack);
         }
         Ok(())

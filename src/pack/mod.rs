@@ -5,6 +5,7 @@
 //! (scanned over each text view) and validates every regular expression; each is compiled once,
 //! the first time a message contains one of its triggers. Checking a message compiles nothing.
 
+pub mod compiled;
 pub mod examples;
 pub mod format;
 
@@ -126,6 +127,8 @@ impl NormalForm {
 #[derive(Debug)]
 pub(crate) struct PhraseIndex {
     pub automaton: AhoCorasick,
+    /// The automaton's phrases, sorted: pattern id `i` is `keys[i]`.
+    pub keys: Vec<String>,
     /// Per automaton pattern id: the rules (and roles) it stands for.
     pub targets: Vec<Vec<Target>>,
     /// Whether normal-view phrases are found by the compact scan (see above).
@@ -238,9 +241,15 @@ impl Pack {
         )
     }
 
-    /// Loads a pack from a directory of `.toml` files, or from a single `.toml` file.
+    /// Loads a pack from a directory of `.toml` files, a single `.toml` file, or a compiled
+    /// pack (`.zjpk`, see [`compiled`]).
     pub fn from_path(path: &Path) -> Result<Pack, PackError> {
         let shown = path.display().to_string();
+        if path.extension().is_some_and(|x| x == "zjpk") {
+            let bytes = std::fs::read(path)
+                .map_err(|e| PackError::in_file(&shown, format!("cannot read: {e}")))?;
+            return Pack::from_compiled(&shown, &bytes);
+        }
         let mut files = Vec::new();
         if path.is_dir() {
             let entries = std::fs::read_dir(path)
@@ -476,23 +485,8 @@ fn compile(files: Vec<(&str, &str, &PackFile)>) -> Result<Pack, PackError> {
     let politeness = Politeness {
         intercept: header.politeness.intercept,
     };
-    let mut metric_chars: Vec<char> = rules
-        .iter()
-        .filter_map(|r| match &r.metric {
-            Some(MetricSpec::PunctuationRun { chars, .. } | MetricSpec::Count { chars, .. }) => {
-                Some(chars.chars())
-            }
-            _ => None,
-        })
-        .flatten()
-        .collect();
-    metric_chars.sort_unstable();
-    metric_chars.dedup();
-    let mut metric_first_bytes = [false; 256];
-    for c in &metric_chars {
-        let mut buf = [0; 4];
-        metric_first_bytes[usize::from(c.encode_utf8(&mut buf).as_bytes()[0])] = true;
-    }
+    let metric_chars = metric_chars(&rules);
+    let metric_first_bytes = metric_first_bytes(&metric_chars);
     let mut phrase_views = [false; 3];
     for target in b.phrases.values().flatten() {
         phrase_views[view_slot(target.view)] = true;
@@ -514,8 +508,10 @@ fn compile(files: Vec<(&str, &str, &PackFile)>) -> Result<Pack, PackError> {
                 .collect();
         }
     }
+    let (keys, targets) = merged.phrases.into_iter().unzip();
     let phrases = build_index(
-        merged.phrases,
+        keys,
+        targets,
         merged.merged,
         merged.normal_forms,
         header_file,
@@ -542,6 +538,32 @@ fn compile(files: Vec<(&str, &str, &PackFile)>) -> Result<Pack, PackError> {
         max_credit: header.max_credit,
         uses_compact,
     })
+}
+
+/// Every character a punctuation metric of `rules` counts, sorted.
+fn metric_chars(rules: &[Rule]) -> Vec<char> {
+    let mut chars: Vec<char> = rules
+        .iter()
+        .filter_map(|r| match &r.metric {
+            Some(MetricSpec::PunctuationRun { chars, .. } | MetricSpec::Count { chars, .. }) => {
+                Some(chars.chars())
+            }
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    chars.sort_unstable();
+    chars.dedup();
+    chars
+}
+
+fn metric_first_bytes(chars: &[char]) -> [bool; 256] {
+    let mut first = [false; 256];
+    for c in chars {
+        let mut buf = [0; 4];
+        first[usize::from(c.encode_utf8(&mut buf).as_bytes()[0])] = true;
+    }
+    first
 }
 
 fn valid_id(id: &str) -> bool {
@@ -989,16 +1011,17 @@ fn merge_views(phrases: BTreeMap<String, Vec<Target>>) -> Merged {
     }
 }
 
+/// The automaton over `keys` (sorted, distinct), which stand for `targets`.
 fn build_index(
-    phrases: BTreeMap<String, Vec<Target>>,
+    keys: Vec<String>,
+    targets: Vec<Vec<Target>>,
     merged: bool,
     normal_forms: Vec<NormalForm>,
     file: &str,
 ) -> Result<Option<PhraseIndex>, PackError> {
-    if phrases.is_empty() {
+    if keys.is_empty() {
         return Ok(None);
     }
-    let (keys, targets): (Vec<String>, Vec<Vec<Target>>) = phrases.into_iter().unzip();
     // Keys are sorted, so a phrase's prefixes come before it: looking each proper prefix of a
     // key up among the keys is quadratic only in the phrase length.
     let ids: HashMap<&str, u32> = keys.iter().map(String::as_str).zip(0..).collect();
@@ -1017,10 +1040,12 @@ fn build_index(
     let automaton = AhoCorasickBuilder::new()
         .match_kind(MatchKind::LeftmostLongest)
         .kind(Some(AUTOMATON_KIND))
+        .prefilter(PREFILTER)
         .build(&keys)
         .map_err(|e| PackError::in_file(file, format!("cannot build the phrase automaton: {e}")))?;
     Ok(Some(PhraseIndex {
         automaton,
+        keys,
         targets,
         merged,
         normal_forms,
@@ -1035,6 +1060,10 @@ fn build_index(
 const AUTOMATON_KIND: AhoCorasickKind = AhoCorasickKind::ContiguousNFA;
 #[cfg(not(target_arch = "wasm32"))]
 const AUTOMATON_KIND: AhoCorasickKind = AhoCorasickKind::DFA;
+#[cfg(target_arch = "wasm32")]
+const PREFILTER: bool = false;
+#[cfg(not(target_arch = "wasm32"))]
+const PREFILTER: bool = true;
 
 fn group_patterns(patterns: Vec<(View, PatternMatcher)>) -> Vec<PatternGroup> {
     let mut groups: Vec<PatternGroup> = Vec::new();

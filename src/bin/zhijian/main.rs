@@ -35,6 +35,8 @@ USAGE:
                                           synthetic conversations as JSON Lines
     zhijian rules list [--rules PATH]     list the rules, one per line, id first
     zhijian rules test [PATH]             run a pack's own examples (default: built-in packs)
+    zhijian rules compile PATH -o FILE    compile a pack to FILE (.zjpk), which loads without
+                                          parsing: for pages, where start-up counts
     zhijian --version
 
 OPTIONS:
@@ -440,8 +442,31 @@ fn rules(args: &[String]) -> Result<bool, Failure> {
             println!("{} passed, {} failed", total - failed, failed);
             Ok(failed == 0)
         }
+        Some("compile") => {
+            let (Some(path), Some("-o" | "--output"), Some(out), None) = (
+                args.get(1),
+                args.get(2).map(String::as_str),
+                args.get(3),
+                args.get(4),
+            ) else {
+                return Err(Failure::Usage(
+                    "expected `rules compile PATH -o FILE`".into(),
+                ));
+            };
+            let pack = Pack::from_path(&PathBuf::from(path))?;
+            let bytes = pack.to_compiled();
+            std::fs::write(out, &bytes)?;
+            eprintln!(
+                "{out}: pack {} {}, {} rules, {} bytes",
+                pack.info().id,
+                pack.info().version,
+                pack.rules().len(),
+                bytes.len()
+            );
+            Ok(true)
+        }
         _ => Err(Failure::Usage(
-            "expected `rules list` or `rules test`".into(),
+            "expected `rules list`, `rules test` or `rules compile`".into(),
         )),
     }
 }
