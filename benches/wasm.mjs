@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -14,21 +14,39 @@ const corpus = readFileSync(join(root, 'target/bench-corpus.txt'), 'utf8').split
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.round((xs.length - 1) * p))];
 
-// Start-up in a fresh Node process each time: require the module (which instantiates the
-// WebAssembly), build a Checker with both default packs, check one message.
-const startupScript = `
+// Start-up in a fresh Node process each time: load the package (which compiles and instantiates
+// the WebAssembly), build a Checker with both default packs, check one message. pkg/check is the
+// message checker the agent's page loads (an ES module, initialised from the bytes as a page or
+// worker does); pkg/node is the full package (CommonJS: require instantiates it).
+const startupScripts = {
+  'pkg/check': `
 const t0 = performance.now();
-const { Checker } = require(${JSON.stringify(join(root, 'pkg/node/zhijian.js'))});
+const { initSync, Checker } = await import(${JSON.stringify(pathToFileURL(join(root, 'pkg/check/zhijian.js')).href)});
+initSync({ module: (await import('node:fs')).readFileSync(${JSON.stringify(join(root, 'pkg/check/zhijian_bg.wasm'))}) });
 const t1 = performance.now();
 const c = new Checker();
 const t2 = performance.now();
 c.check('亲，这个我不知道哦');
 const t3 = performance.now();
-console.log(JSON.stringify([t1 - t0, t2 - t1, t3 - t2, t3 - t0]));`;
-const runs = Array.from({ length: 15 }, () => JSON.parse(execFileSync(process.execPath, ['-e', startupScript]).toString()));
-const col = (i) => runs.map((r) => r[i]);
-console.log(`node start-up (median of ${runs.length} fresh processes): instantiate ${median(col(0)).toFixed(1)} ms, ` +
-  `new Checker() ${median(col(1)).toFixed(1)} ms, first check ${median(col(2)).toFixed(2)} ms, total ${median(col(3)).toFixed(1)} ms`);
+console.log(JSON.stringify([t1 - t0, t2 - t1, t3 - t2, t3 - t0]));`,
+  'pkg/node': `
+const t0 = performance.now();
+const { Checker } = (await import('node:module')).createRequire(import.meta.url)(${JSON.stringify(join(root, 'pkg/node/zhijian.js'))});
+const t1 = performance.now();
+const c = new Checker();
+const t2 = performance.now();
+c.check('亲，这个我不知道哦');
+const t3 = performance.now();
+console.log(JSON.stringify([t1 - t0, t2 - t1, t3 - t2, t3 - t0]));`,
+};
+for (const [pkg, script] of Object.entries(startupScripts)) {
+  const runs = Array.from({ length: 21 }, () =>
+    JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script]).toString()));
+  const col = (i) => runs.map((r) => r[i]);
+  console.log(`node start-up, ${pkg} (median of ${runs.length} fresh processes): load + instantiate ${median(col(0)).toFixed(1)} ms, ` +
+    `new Checker() ${median(col(1)).toFixed(1)} ms, first check ${median(col(2)).toFixed(2)} ms, total ${median(col(3)).toFixed(1)} ms ` +
+    `(runs ${Math.min(...col(3)).toFixed(1)}–${Math.max(...col(3)).toFixed(1)})`);
+}
 
 function latencyLoop(Checker, messages) {
   const checker = new Checker();
@@ -50,14 +68,16 @@ function latencyLoop(Checker, messages) {
   return { times, batch };
 }
 
-const { createRequire } = await import('node:module');
-const { Checker } = createRequire(import.meta.url)(join(root, 'pkg/node/zhijian.js'));
-const node = latencyLoop(Checker, corpus);
 const report = (where, { times, batch }) => console.log(
   `${where} check from JS (${corpus.length} messages, mean ${(corpus.join('').length / corpus.length).toFixed(1)} UTF-16 units): ` +
   `median ${(median(times) * 1000).toFixed(1)} µs, p99 ${(pct(times, 0.99) * 1000).toFixed(1)} µs, ` +
   `batch ${(batch * 1000 / corpus.length).toFixed(1)} µs/message`);
-report('node', node);
+const check = await import(pathToFileURL(join(root, 'pkg/check/zhijian.js')).href);
+check.initSync({ module: readFileSync(join(root, 'pkg/check/zhijian_bg.wasm')) });
+report('node, pkg/check,', latencyLoop(check.Checker, corpus));
+const { createRequire } = await import('node:module');
+const full = createRequire(import.meta.url)(join(root, 'pkg/node/zhijian.js'));
+report('node, pkg/node,', latencyLoop(full.Checker, corpus));
 
 // The same loop in headless Chromium, from a page served on localhost. performance.now() is
 // coarsened in browsers (5 µs steps without cross-origin isolation), so the page is served
@@ -90,7 +110,7 @@ try {
   await page.goto(url);
   const result = await page.evaluate(async ({ messages, loop }) => {
     const t0 = performance.now();
-    const mod = await import('/pkg/web/zhijian.js');
+    const mod = await import('/pkg/check/zhijian.js');
     await mod.default();
     const c = new mod.Checker();
     c.check('亲，这个我不知道哦');
@@ -98,8 +118,8 @@ try {
     const { times, batch } = new Function('return ' + loop)()(mod.Checker, messages);
     return { startup, times, batch, isolated: self.crossOriginIsolated };
   }, { messages: corpus, loop: latencyLoop.toString() });
-  console.log(`chromium start-up (fetch + compile + instantiate + new Checker() + first check): ${result.startup.toFixed(1)} ms; cross-origin isolated: ${result.isolated}`);
-  report('chromium', result);
+  console.log(`chromium start-up, pkg/check (fetch + compile + instantiate + new Checker() + first check): ${result.startup.toFixed(1)} ms; cross-origin isolated: ${result.isolated}`);
+  report('chromium, pkg/check,', result);
 } finally {
   await browser.close();
   server.close();

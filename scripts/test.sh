@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every test, on a fresh machine too: installs what is missing (scripts/setup.sh), then checks
 # formatting and lints, runs the Rust tests (rule examples, corpora, golden snapshots, CLI…),
-# builds the WebAssembly package, runs the JavaScript API tests, the browser end-to-end tests of
+# builds the WebAssembly packages (pkg/check, pkg/web, pkg/node), runs the JavaScript API tests, the browser end-to-end tests of
 # the widget and the sandbox, and the WebAssembly parity tests in Node and in headless Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +18,8 @@ step "format and lints"
 cargo fmt --check
 quick cargo clippy --all-targets --release -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --no-default-features --lib --test wasm_parity -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --no-default-features --features conversations,toml-packs \
+  --lib -- -D warnings
 
 step "Rust tests"
 quick cargo test --release

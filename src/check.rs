@@ -952,8 +952,8 @@ fn build_report<'p>(
         let matched = text[c.start..c.end].to_string();
         if rule.kind == Kind::Marker {
             if first_time {
-                category.credited += rule.points;
-                credited += rule.points;
+                category.credited = category.credited.saturating_add(rule.points);
+                credited = credited.saturating_add(rule.points);
             }
             markers.push(Marker {
                 rule: &rule.id,
@@ -966,8 +966,8 @@ fn build_report<'p>(
             continue;
         }
         if first_time {
-            category.deducted += rule.points;
-            deducted += rule.points;
+            category.deducted = category.deducted.saturating_add(rule.points);
+            deducted = deducted.saturating_add(rule.points);
         }
         let at = span(&c);
         let suggestions = match c.suggestions {
@@ -995,7 +995,8 @@ fn build_report<'p>(
     let score = if fatal {
         0
     } else {
-        (100 + credited.min(pack.max_credit))
+        100u32
+            .saturating_add(credited.min(pack.max_credit))
             .saturating_sub(deducted)
             .min(100)
     };

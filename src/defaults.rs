@@ -28,6 +28,11 @@ pub fn compiled() -> &'static [(&'static str, &'static str, &'static [u8])] {
     COMPILED_PACKS
 }
 
+/// The built-in customer packs compiled (`rules/compiled/customer-*.zjpk`), as for [`compiled`].
+pub fn compiled_customer() -> &'static [(&'static str, &'static str, &'static [u8])] {
+    COMPILED_CUSTOMER_PACKS
+}
+
 /// The built-in customer packs (`rules/customer/…`): anger, complaint triggers, questions and
 /// acceptance in customer messages, read by conversation scoring.
 pub fn customer_packs() -> Result<Vec<Pack>, PackError> {
@@ -66,9 +71,13 @@ pub fn language_of(dir: &str) -> Option<Language> {
 mod tests {
     #[test]
     fn compiled_packs_are_those_of_the_toml() {
-        let compiled = super::compiled();
-        assert_eq!(compiled.len(), super::sources().len());
-        for ((dir, files), (compiled_dir, file, bytes)) in super::sources().iter().zip(compiled) {
+        let sources = super::sources().iter().chain(super::customer_sources());
+        let compiled: Vec<_> = super::compiled()
+            .iter()
+            .chain(super::compiled_customer())
+            .collect();
+        assert_eq!(compiled.len(), sources.clone().count());
+        for ((dir, files), (compiled_dir, file, bytes)) in sources.zip(compiled) {
             assert_eq!(dir, compiled_dir);
             let fresh = super::Pack::from_sources(files)
                 .expect("built-in pack compiles")
@@ -90,9 +99,13 @@ mod tests {
 
     #[test]
     fn compiled_packs_load() {
-        for (_, file, bytes) in super::compiled() {
+        for (_, file, bytes) in super::compiled().iter().chain(super::compiled_customer()) {
             let pack = super::Pack::from_compiled(file, bytes).expect("compiled pack loads");
-            assert_eq!(pack.to_compiled(), *bytes, "{file} reads back to the same bytes");
+            assert_eq!(
+                pack.to_compiled(),
+                *bytes,
+                "{file} reads back to the same bytes"
+            );
         }
     }
 

@@ -82,7 +82,8 @@
 //! of about 4.6 µs per message natively (p99 about 10 µs, 31 MB/s on one core), 5 times a bare
 //! Aho-Corasick scan of the same phrases. Time grows linearly with the text. Compiling both
 //! packs takes 14–21 ms natively (the phrase automaton is a DFA; WebAssembly builds the
-//! faster-to-build contiguous NFA); each regex is compiled the first time its trigger appears.
+//! faster-to-build contiguous NFA, from packs compiled ahead of time: [`Pack::to_compiled`]);
+//! each regex is compiled the first time its trigger appears.
 //! `cargo bench --bench review` scores about 90,000 conversations per second on both cores in
 //! about 50 MB. Figures, method and the WebAssembly side: `BENCHMARKS.md`.
 //!
@@ -101,10 +102,15 @@
 //! # Crate features
 //!
 //! - `cli` (default): the `zhijian` command-line tool (with mimalloc as its allocator). The
-//!   WebAssembly build turns it off (`--no-default-features`).
+//!   WebAssembly builds turn it off (`--no-default-features`).
+//! - `conversations` (WebAssembly only): `scoreConversation` and `platforms` in the binding.
+//! - `toml-packs` (WebAssembly only): custom packs given from JavaScript as TOML text or objects,
+//!   compiled in the page.
 //!
 //! On `wasm32`, the module `wasm` (src/wasm.rs) adds the JavaScript binding (`Checker`,
-//! `applySuggestion`).
+//! `applySuggestion`, `customerSignals`). Without the last two features it checks messages with
+//! the built-in packs or compiled ones ([`Pack::from_compiled`]) and nothing else: that is
+//! `pkg/check`, 301 KB gzipped, for the agent's page; with them it is `pkg/web` and `pkg/node`.
 
 pub mod check;
 pub mod conversation;

@@ -6,14 +6,12 @@
 //! the native message (file, rule and field for packs). See `www/zhijian.d.ts` for the types.
 
 use std::cell::RefCell;
-use std::io::Write as _;
 use std::sync::Once;
 
 use js_sys::{Array, Object, Reflect};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::pack::format::PackFile;
 use crate::{Language, Pack, Report, Severity, Span};
 
 // The types of what crosses the boundary. tests/js/api.test.mjs checks real results against
@@ -93,7 +91,9 @@ export interface VersionInfo {
   packs: PackInfo[];
 }
 
-export type PackSource = string | { files: Record<string, string> } | object;
+/** A compiled pack (the bytes of a .zjpk file, from `zhijian rules compile`), or, in the full
+ * package (pkg/web, pkg/node), TOML text, `{ files: { name: text } }` or a parsed object. */
+export type PackSource = Uint8Array | string | { files: Record<string, string> } | object;
 
 export type CustomerSignal = "anger" | "complaint" | "question" | "acceptance";
 
@@ -242,7 +242,10 @@ pub struct Checker {
     inner: RefCell<crate::Checker>,
     /// Conversation scoring's own data (customer packs, platform profiles, scorecard), built
     /// on the first `scoreConversation`.
+    #[cfg(feature = "conversations")]
     inspector: RefCell<Option<crate::conversation::Inspector>>,
+    /// The customer packs, for `customerSignals`, loaded on its first call.
+    customer: RefCell<Option<crate::Checker>>,
     /// Built-in packs not compiled yet: each is compiled when the first message of its language
     /// arrives (or `rules()`/`version()` asks), which halves the work before the first check.
     deferred: RefCell<Vec<DeferredPack>>,
@@ -274,8 +277,27 @@ fn language_option(value: &JsValue, name: &str, auto: bool) -> Result<Option<Lan
         .ok_or_else(|| JsError::new(&format!("{name}: unknown language {text:?} (zh or en)")))
 }
 
-/// A pack given from JavaScript: TOML text, `{ files: { name: text } }`, or a parsed object.
+/// A pack given from JavaScript: compiled bytes (a `Uint8Array` of a `.zjpk` file), TOML text,
+/// `{ files: { name: text } }`, or a parsed object. The last three need the `toml-packs` feature.
 fn pack_from_js(value: &JsValue, index: usize) -> Result<Pack, JsError> {
+    if value.is_instance_of::<js_sys::Uint8Array>() {
+        let bytes = js_sys::Uint8Array::from(value.clone()).to_vec();
+        return Pack::from_compiled(&format!("packs[{index}]"), &bytes)
+            .map_err(|e| JsError::new(&e.to_string()));
+    }
+    toml_pack_from_js(value, index)
+}
+
+#[cfg(not(feature = "toml-packs"))]
+fn toml_pack_from_js(_: &JsValue, index: usize) -> Result<Pack, JsError> {
+    Err(JsError::new(&format!(
+        "packs[{index}]: this build of zhijian reads compiled packs only (a Uint8Array of a .zjpk file, from \
+         `zhijian rules compile`); the full build also reads TOML text and objects"
+    )))
+}
+
+#[cfg(feature = "toml-packs")]
+fn toml_pack_from_js(value: &JsValue, index: usize) -> Result<Pack, JsError> {
     let error = |e: crate::PackError| JsError::new(&e.to_string());
     if let Some(text) = value.as_string() {
         return Pack::from_sources(&[(format!("packs[{index}]"), text)]).map_err(error);
@@ -293,7 +315,7 @@ fn pack_from_js(value: &JsValue, index: usize) -> Result<Pack, JsError> {
         }
         return Pack::from_sources(&sources).map_err(error);
     }
-    let parsed: PackFile = serde_wasm_bindgen::from_value(value.clone())
+    let parsed: crate::pack::format::PackFile = serde_wasm_bindgen::from_value(value.clone())
         .map_err(|e| JsError::new(&format!("packs[{index}]: {e}")))?;
     Pack::from_parsed(vec![(format!("packs[{index}]"), parsed)]).map_err(error)
 }
@@ -348,7 +370,9 @@ impl Checker {
         let severity = get(&options, "severity")?;
         let checker = Checker {
             inner: RefCell::new(inner),
+            #[cfg(feature = "conversations")]
             inspector: RefCell::new(None),
+            customer: RefCell::new(None),
             deferred: RefCell::new(deferred),
         };
         // Overrides name rules of any pack: compile them all first.
@@ -391,10 +415,10 @@ impl Checker {
         self.compile_deferred(Some(language))?;
         let inner = self.inner.borrow();
         let report = inner.check_in(text, language);
-        let json = report_json(&report)?;
-        js_sys::JSON::parse(&json).map_err(|_| JsError::new("the report is not valid JSON"))
+        from_json(report_json(&report))
     }
 
+    #[cfg(feature = "conversations")]
     /// Scores a whole conversation (an object or one JSON line of the conversation format)
     /// exactly as `zhijian review` does: the same JSON, KPIs, deductions and spans.
     #[wasm_bindgen(js_name = scoreConversation, unchecked_return_type = "ConversationScore")]
@@ -463,16 +487,23 @@ impl Checker {
     /// `complaint`, `question`, `acceptance`. Cheap enough to call on every customer message.
     #[wasm_bindgen(js_name = customerSignals, unchecked_return_type = "CustomerSignal[]")]
     pub fn customer_signals(&self, text: &str) -> Result<JsValue, JsError> {
-        self.ensure_inspector()?;
-        let slot = self.inspector.borrow();
-        let Some(inspector) = slot.as_ref() else {
-            return Err(JsError::new("conversation scoring is not available"));
+        let mut slot = self.customer.borrow_mut();
+        if slot.is_none() {
+            *slot = Some(crate::Checker::new(compiled_customer_packs()?));
+        }
+        let Some(customer) = slot.as_ref() else {
+            return Err(JsError::new("the customer packs did not load"));
         };
-        let report = inspector.customer_checker().check_categories(text);
-        let signals: Vec<&str> = report.categories.keys().map(|k| &**k).collect();
-        to_js(&signals)
+        let report = customer.check_categories(text);
+        let mut out = b"[".to_vec();
+        json_list(&mut out, report.categories.keys(), |out, k| {
+            json_str(out, k)
+        });
+        out.push(b']');
+        from_json(out)
     }
 
+    #[cfg(feature = "conversations")]
     /// The built-in platform profiles, for clocks and settings screens (slow-reply line, KPI
     /// windows in seconds of the day).
     #[wasm_bindgen(unchecked_return_type = "PlatformInfo[]")]
@@ -529,13 +560,14 @@ impl Checker {
 }
 
 impl Checker {
+    #[cfg(feature = "conversations")]
     /// Builds conversation scoring's data (customer packs, profiles, scorecard) on first use.
     fn ensure_inspector(&self) -> Result<(), JsError> {
         use crate::conversation::{Inspector, Platform, Scorecard};
         let error = |e: crate::PackError| JsError::new(&e.to_string());
         let mut slot = self.inspector.borrow_mut();
         if slot.is_none() {
-            let customer = crate::defaults::customer_packs().map_err(error)?;
+            let customer = compiled_customer_packs()?;
             let card = Scorecard::builtin("ecommerce")
                 .ok_or_else(|| JsError::new("no built-in scorecard"))?
                 .map_err(error)?;
@@ -557,7 +589,8 @@ impl Checker {
             .position(|(l, _, _)| language.is_none_or(|want| *l == want))
         {
             let (_, file, bytes) = deferred.remove(i);
-            let pack = Pack::from_compiled(file, bytes).map_err(|e| JsError::new(&e.to_string()))?;
+            let pack =
+                Pack::from_compiled(file, bytes).map_err(|e| JsError::new(&e.to_string()))?;
             self.inner.borrow_mut().add_pack(pack);
         }
         Ok(())
@@ -626,16 +659,21 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
 /// JavaScript as one-byte text, which decodes several times faster than UTF-8 holding Chinese.
 /// tests/js/api.test.mjs holds the result to the declarations, and the wasm parity test to the
 /// native report.
-fn report_json(r: &Report) -> Result<String, JsError> {
+fn report_json(r: &Report) -> Vec<u8> {
     let mut out = Vec::with_capacity(256 + 160 * (r.hints.len() + r.markers.len()));
     out.extend_from_slice(b"{\"language\":");
     json_str(&mut out, r.language.as_str());
     out.extend_from_slice(b",\"score\":");
     json_uint(&mut out, r.score as usize);
     out.extend_from_slice(b",\"politeness\":");
-    // Display prints the shortest text that reads back as the same f64, as serde_json does;
-    // the value is always finite.
-    let _ = write!(out, "{}", r.politeness);
+    // Politeness is rounded to tenths (0–100), so it is written from integers: JSON.parse reads
+    // `57.3` as the same f64 as 573.0 / 10.0, and float formatting stays out of the module.
+    let tenths = (r.politeness * 10.0).round().clamp(0.0, 1000.0) as usize;
+    json_uint(&mut out, tenths / 10);
+    if tenths % 10 != 0 {
+        out.push(b'.');
+        out.push(b'0' + (tenths % 10) as u8);
+    }
     out.extend_from_slice(b",\"fatal\":");
     out.extend_from_slice(if r.fatal {
         b"true".as_slice()
@@ -693,7 +731,7 @@ fn report_json(r: &Report) -> Result<String, JsError> {
     });
     out.extend_from_slice(b"]}");
     // Only ASCII was written.
-    String::from_utf8(out).map_err(|e| JsError::new(&e.to_string()))
+    out
 }
 
 /// The items separated by commas.
@@ -708,6 +746,21 @@ fn json_list<T>(
         }
         write(out, item);
     }
+}
+
+/// JSON written by the helpers below, as a JavaScript value.
+fn from_json(json: Vec<u8>) -> Result<JsValue, JsError> {
+    let text = String::from_utf8(json).map_err(|e| JsError::new(&e.to_string()))?;
+    js_sys::JSON::parse(&text).map_err(|_| JsError::new("zhijian wrote invalid JSON"))
+}
+
+/// The built-in customer packs, compiled: what `customerSignals` and conversation scoring read.
+fn compiled_customer_packs() -> Result<Vec<Pack>, JsError> {
+    crate::defaults::compiled_customer()
+        .iter()
+        .map(|(_, file, bytes)| Pack::from_compiled(file, bytes))
+        .collect::<Result<_, _>>()
+        .map_err(|e| JsError::new(&e.to_string()))
 }
 
 /// `{"rule":…,"category":…`: how hints and markers begin.

@@ -81,11 +81,7 @@ impl Pack {
 
     /// Loads a pack written by [`Pack::to_compiled`]. `name` is what errors call the bytes.
     pub fn from_compiled(name: &str, bytes: &[u8]) -> Result<Pack, PackError> {
-        let mut r = Reader {
-            name,
-            bytes,
-            at: 0,
-        };
+        let mut r = Reader { name, bytes, at: 0 };
         if !bytes.starts_with(MAGIC) {
             let what = if bytes.starts_with(&MAGIC[..4]) {
                 "a compiled pack of another format version: compile it again with this zhijian"
@@ -113,7 +109,11 @@ impl Pack {
             let targets = r.list(|r| r.list(|r| read_target(r, &rules)))?;
             let normal_forms: Vec<NormalForm> = r.list(|r| Ok(NormalForm::new(r.string()?)))?;
             let forms = normal_forms.len();
-            if targets.len() != keys.len()
+            // Sorted and distinct, as the automaton's prefix lists assume.
+            let sorted =
+                keys.first().is_none_or(|k| !k.is_empty()) && keys.windows(2).all(|w| w[0] < w[1]);
+            if !sorted
+                || targets.len() != keys.len()
                 || targets.iter().flatten().any(|t| {
                     t.normal_form
                         .is_some_and(|f| f as usize >= forms || t.view != View::Normal)
@@ -457,6 +457,15 @@ impl Reader<'_> {
             .ok_or_else(|| self.bad(what))
     }
 
+    /// A length that the bytes after it can hold (a list's items take a byte each at least).
+    fn length(&mut self, what: &str) -> Result<usize, PackError> {
+        let len = self.uint()?;
+        usize::try_from(len)
+            .ok()
+            .filter(|&len| len <= self.bytes.len() - self.at)
+            .ok_or_else(|| self.bad(what))
+    }
+
     fn bool(&mut self) -> Result<bool, PackError> {
         match self.byte()? {
             0 => Ok(false),
@@ -475,7 +484,7 @@ impl Reader<'_> {
     }
 
     fn string(&mut self) -> Result<String, PackError> {
-        let len = self.index(self.bytes.len() - self.at + 1, "string length")?;
+        let len = self.length("string length")?;
         let text = std::str::from_utf8(&self.bytes[self.at..self.at + len])
             .map_err(|_| self.bad("text (not UTF-8)"))?;
         self.at += len;
@@ -487,7 +496,7 @@ impl Reader<'_> {
         mut each: impl FnMut(&mut Self) -> Result<T, PackError>,
     ) -> Result<Vec<T>, PackError> {
         // Every item takes at least one byte: a longer list is damage, not a reason to allocate.
-        let len = self.index(self.bytes.len() - self.at + 1, "list length")?;
+        let len = self.length("list length")?;
         let mut items = Vec::with_capacity(len);
         for _ in 0..len {
             items.push(each(self)?);

@@ -1022,16 +1022,18 @@ fn build_index(
     if keys.is_empty() {
         return Ok(None);
     }
-    // Keys are sorted, so a phrase's prefixes come before it: looking each proper prefix of a
-    // key up among the keys is quadratic only in the phrase length.
-    let ids: HashMap<&str, u32> = keys.iter().map(String::as_str).zip(0..).collect();
+    // Keys are sorted: each proper prefix of a key is looked up by binary search, which costs
+    // no hashing and no map at load time (the agent's page loads packs at start-up).
     let shorter_prefixes = keys
         .iter()
         .map(|k| {
             let mut prefixes: Vec<(u32, u32)> = k
                 .char_indices()
                 .skip(1)
-                .filter_map(|(i, _)| Some((i as u32, *ids.get(&k[..i])?)))
+                .filter_map(|(i, _)| {
+                    let id = keys.binary_search_by(|p| p.as_str().cmp(&k[..i])).ok()?;
+                    Some((i as u32, id as u32))
+                })
                 .collect();
             prefixes.reverse();
             prefixes

@@ -5,8 +5,6 @@
 //! the selection (about 500 frequent characters of chat, commerce and the rule packs) is ours.
 //! Characters not listed pass through unchanged.
 
-use std::sync::OnceLock;
-
 /// Pairs written as `traditional simplified`, separated by spaces. Kept as text so a reviewer can
 /// read and extend it.
 const PAIRS: &str = "\
@@ -55,47 +53,111 @@ const PAIRS: &str = "\
 const BLOCK_START: u32 = 0x4E00;
 const BLOCK_LEN: usize = 0x9FFF - 0x4E00 + 1;
 
-/// The table sorted by traditional character, and a bitmap of the block marking the characters
-/// it holds: most Han characters are not in it, and one bit test settles that.
-struct Table {
-    pairs: Vec<(char, char)>,
-    listed: Vec<u64>,
-}
+/// The pairs, sorted by traditional character, without duplicates or identity pairs: worked out
+/// when compiling, so that the first message of a page pays nothing for them.
+static TABLE: [(char, char); distinct_count(&SORTED)] = distinct(&SORTED);
 
-fn table() -> &'static Table {
-    static TABLE: OnceLock<Table> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        let pairs = pairs();
-        let mut listed = vec![0u64; BLOCK_LEN.div_ceil(64)];
-        for (t, _) in &pairs {
-            let i = (*t as u32 - BLOCK_START) as usize;
-            listed[i / 64] |= 1 << (i % 64);
-        }
-        Table { pairs, listed }
-    })
-}
-
-/// The pairs, sorted by traditional character.
-fn pairs() -> Vec<(char, char)> {
-    {
-        let mut pairs: Vec<(char, char)> = PAIRS
-            .split_whitespace()
-            .filter_map(|pair| {
-                let mut chars = pair.chars();
-                Some((chars.next()?, chars.next()?))
-            })
-            .filter(|(t, s)| t != s)
-            .collect();
-        pairs.sort_unstable();
-        pairs.dedup_by_key(|p| p.0);
-        pairs
+/// One bit per character of the block: whether [`TABLE`] lists it. Most Han characters are not
+/// traditional, and one bit test settles that.
+static LISTED: [u64; BLOCK_LEN.div_ceil(64)] = {
+    let mut bits = [0u64; BLOCK_LEN.div_ceil(64)];
+    let mut i = 0;
+    while i < TABLE.len() {
+        let at = (TABLE[i].0 as u32 - BLOCK_START) as usize;
+        bits[at / 64] |= 1 << (at % 64);
+        i += 1;
     }
+    bits
+};
+
+const SORTED: [(char, char); PAIRS.len() / 7 + 1] = sorted_pairs();
+
+/// Every pair of [`PAIRS`] in order of (traditional, simplified); unused slots at the end hold
+/// `(char::MAX, char::MAX)`. Every character of the table takes three bytes in UTF-8, so a
+/// pair and its space take at least seven bytes and the array has room for all of them.
+const fn sorted_pairs() -> [(char, char); PAIRS.len() / 7 + 1] {
+    const UNUSED: (char, char) = (char::MAX, char::MAX);
+    let mut pairs = [UNUSED; PAIRS.len() / 7 + 1];
+    let bytes = PAIRS.as_bytes();
+    let (mut at, mut n) = (0, 0);
+    while at < bytes.len() {
+        if bytes[at] == b' ' || bytes[at] == b'\n' {
+            at += 1;
+            continue;
+        }
+        let (t, next) = decode(bytes, at);
+        let (s, next) = decode(bytes, next);
+        // Insertion sort: a few hundred pairs, once, at compile time.
+        let mut i = n;
+        while i > 0 && lexically_after(pairs[i - 1], (t, s)) {
+            pairs[i] = pairs[i - 1];
+            i -= 1;
+        }
+        pairs[i] = (t, s);
+        n += 1;
+        at = next;
+    }
+    pairs
+}
+
+const fn lexically_after(a: (char, char), b: (char, char)) -> bool {
+    a.0 > b.0 || (a.0 == b.0 && a.1 > b.1)
+}
+
+/// The char at `at` of UTF-8 `bytes` and the index after it.
+const fn decode(bytes: &[u8], at: usize) -> (char, usize) {
+    let b = bytes[at] as u32;
+    let (len, mut c) = match b {
+        0..=0x7F => (1, b),
+        0xC0..=0xDF => (2, b & 0x1F),
+        0xE0..=0xEF => (3, b & 0x0F),
+        _ => (4, b & 0x07),
+    };
+    let mut i = 1;
+    while i < len {
+        c = c << 6 | (bytes[at + i] as u32 & 0x3F);
+        i += 1;
+    }
+    match char::from_u32(c) {
+        Some(c) => (c, at + len),
+        None => panic!("PAIRS is not valid UTF-8"),
+    }
+}
+
+/// Whether `sorted[i]` is kept: a real change, and the first pair of its traditional character.
+const fn kept(sorted: &[(char, char)], i: usize) -> bool {
+    let (t, s) = sorted[i];
+    t != char::MAX && t != s && (i == 0 || sorted[i - 1].0 != t)
+}
+
+const fn distinct_count(sorted: &[(char, char)]) -> usize {
+    let (mut i, mut n) = (0, 0);
+    while i < sorted.len() {
+        if kept(sorted, i) {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+}
+
+const fn distinct<const N: usize>(sorted: &[(char, char)]) -> [(char, char); N] {
+    let mut out = [('\0', '\0'); N];
+    let (mut i, mut n) = (0, 0);
+    while i < sorted.len() {
+        if kept(sorted, i) {
+            out[n] = sorted[i];
+            n += 1;
+        }
+        i += 1;
+    }
+    out
 }
 
 /// One bit per character of the CJK Unified Ideographs block: whether it is a traditional
 /// character with a simplified form.
 pub(crate) fn traditional_bits() -> &'static [u64] {
-    &table().listed
+    &LISTED
 }
 
 /// Whether `c` (U+4E00–U+9FFF) is set in [`traditional_bits`].
@@ -110,13 +172,11 @@ pub fn simplify(c: char) -> char {
     if !('\u{4E00}'..='\u{9FFF}').contains(&c) {
         return c;
     }
-    let table = table();
-    let i = (c as u32 - BLOCK_START) as usize;
-    if table.listed[i / 64] & (1 << (i % 64)) == 0 {
+    if !is_traditional_in(&LISTED, c as u32) {
         return c;
     }
-    match table.pairs.binary_search_by_key(&c, |p| p.0) {
-        Ok(i) => table.pairs[i].1,
+    match TABLE.binary_search_by_key(&c, |p| p.0) {
+        Ok(i) => TABLE[i].1,
         Err(_) => c,
     }
 }
@@ -135,6 +195,30 @@ mod tests {
     fn pairs_are_well_formed() {
         for pair in PAIRS.split_whitespace() {
             assert_eq!(pair.chars().count(), 2, "malformed pair {pair:?}");
+            assert!(
+                pair.chars().all(|c| c.len_utf8() == 3),
+                "{pair:?}: three-byte characters"
+            );
+        }
+    }
+
+    /// The table worked out at compile time is the plain reading of the text.
+    #[test]
+    fn table_is_the_sorted_distinct_pairs() {
+        let mut pairs: Vec<(char, char)> = PAIRS
+            .split_whitespace()
+            .map(|p| {
+                let mut chars = p.chars();
+                (chars.next().unwrap(), chars.next().unwrap())
+            })
+            .filter(|(t, s)| t != s)
+            .collect();
+        pairs.sort_unstable();
+        pairs.dedup_by_key(|p| p.0);
+        assert_eq!(&TABLE[..], &pairs[..]);
+        for c in '\u{4E00}'..='\u{9FFF}' {
+            let listed = pairs.binary_search_by_key(&c, |p| p.0).is_ok();
+            assert_eq!(is_traditional_in(&LISTED, c as u32), listed, "{c}");
         }
     }
 }

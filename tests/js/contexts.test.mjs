@@ -70,7 +70,7 @@ test('a bundler (esbuild), with no eval in the output', async () => {
     entryPoints: [join(root, 'www/examples/bundle-entry.js')],
     bundle: true, format: 'esm', outfile: join(outdir, 'app.js'), logLevel: 'silent',
   });
-  cpSync(join(root, 'pkg/web/zhijian_bg.wasm'), join(outdir, 'zhijian_bg.wasm'));
+  cpSync(join(root, 'pkg/check/zhijian_bg.wasm'), join(outdir, 'zhijian_bg.wasm'));
   const code = readFileSync(join(outdir, 'app.js'), 'utf8');
   assert.ok(!/\beval\(|new Function\(/.test(code), 'the bundle must run under a CSP without unsafe-eval');
   const out = await outputOf('/www/examples/bundle.html');
@@ -81,7 +81,7 @@ test('a Manifest V3 extension service worker (CSP: wasm-unsafe-eval only)', asyn
   const ext = join(root, 'target/extension');
   rmSync(ext, { recursive: true, force: true });
   cpSync(join(root, 'www/extension'), ext, { recursive: true });
-  cpSync(join(root, 'pkg/web'), join(ext, 'pkg'), { recursive: true });
+  cpSync(join(root, 'pkg/check'), join(ext, 'pkg'), { recursive: true });
   const profile = join(root, 'target/extension-profile');
   rmSync(profile, { recursive: true, force: true });
   const context = await chromium.launchPersistentContext(profile, {

@@ -1,7 +1,7 @@
 // zhijian in a Cloudflare-style worker (workerd): the .wasm arrives as a compiled module.
 // POST a message as the body; the answer is the report as JSON.
-import { initSync, Checker } from '../../pkg/web/zhijian.js';
-import wasm from '../../pkg/web/zhijian_bg.wasm';
+import { initSync, Checker } from '../../pkg/check/zhijian.js';
+import wasm from '../../pkg/check/zhijian_bg.wasm';
 
 let checker;
 export default {

@@ -1,5 +1,5 @@
 // zhijian inside a module Web Worker: the page stays responsive however long the text.
-import init, { Checker } from '../../pkg/web/zhijian.js';
+import init, { Checker } from '../../pkg/check/zhijian.js';
 
 const ready = init().then(() => new Checker());
 self.onmessage = async (event) => {

@@ -10,7 +10,8 @@ const chat = $('chat');
 const input = $('input');
 const APOLOGY = ['apology', 'empathy', 'reassurance'];
 
-const checker = await loadChecker();
+// The full engine: the session score is scoreConversation, which pkg/check leaves out.
+const checker = await loadChecker({}, new URL('../../pkg/web/zhijian.js', import.meta.url));
 const index = await (await fetch('scenarios/index.json')).json();
 const scenarios = new Map();
 for (const entry of index) {

@@ -46,8 +46,13 @@ const COLORS = { fatal: '#cf222e', major: '#d1242f', minor: '#bf8700', hint: '#0
 
 let engine; // the wasm-bindgen module, loaded once per page
 
-/** Loads the engine (pkg/web) once and returns a new Checker. */
-export async function loadChecker(options = {}, engineUrl = new URL('../../pkg/web/zhijian.js', import.meta.url)) {
+/**
+ * Loads the engine once and returns a new Checker. The default engine is pkg/check, the message
+ * checker alone (the smallest download); pages that score conversations or compile TOML packs
+ * pass pkg/web. Platform clocks come from the engine's `platforms()` where it has one (pkg/web),
+ * else from the `slowReplySeconds` option.
+ */
+export async function loadChecker(options = {}, engineUrl = new URL('../../pkg/check/zhijian.js', import.meta.url)) {
   if (!engine) {
     engine = await import(engineUrl);
     await engine.default();
