@@ -326,7 +326,7 @@ impl Checker {
     /// pack of its language), with rules switched off or re-graded.
     #[wasm_bindgen(constructor)]
     pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "CheckerOptions")] options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "CheckerOptions")] options: Option<JsValue>,
     ) -> Result<Checker, JsError> {
         install_panic_hook();
         let options = options.unwrap_or(JsValue::UNDEFINED);
@@ -425,7 +425,9 @@ impl Checker {
     pub fn score_conversation(
         &self,
         #[wasm_bindgen(unchecked_param_type = "ConversationInput")] conversation: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "ConversationOptions")] options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "ConversationOptions")] options: Option<
+            JsValue,
+        >,
     ) -> Result<JsValue, JsError> {
         use crate::conversation::Scorecard;
         let error = |e: &dyn std::fmt::Display| JsError::new(&e.to_string());

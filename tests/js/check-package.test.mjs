@@ -74,3 +74,18 @@ test('pkg/check says what it leaves out', () => {
   assert.equal(small.scoreConversation, undefined);
   assert.equal(typeof new full.Checker().scoreConversation, 'function');
 });
+
+test('each package declares exactly the Checker methods it has', () => {
+  for (const [dir, Checker] of [['pkg/check', check.Checker], ['pkg/node', full.Checker]]) {
+    const dts = readFileSync(new URL(`${dir}/zhijian.d.ts`, root), 'utf8');
+    const body = dts.match(/export class Checker \{([\s\S]*?)\n\}/)[1];
+    const declared = [...body.matchAll(/^\s+(\w+)\(/gm)].map((m) => m[1]).filter((m) => m !== 'constructor').sort();
+    const present = Object.getOwnPropertyNames(Checker.prototype)
+      .filter((m) => m !== 'constructor' && !m.startsWith('__') && typeof Checker.prototype[m] === 'function').sort();
+    assert.deepEqual(declared, present, dir);
+    // Options may be left out, as every example does: TypeScript must know that too.
+    assert.match(body, /constructor\(options\?: CheckerOptions\)/, dir);
+  }
+  const node = readFileSync(new URL('pkg/node/zhijian.d.ts', root), 'utf8');
+  assert.match(node, /scoreConversation\(conversation: ConversationInput, options\?: ConversationOptions\)/);
+});
