@@ -223,3 +223,50 @@ fn usage_errors_exit_2() {
     let missing = zhijian(&["check", "--file", "/nonexistent/file.txt"], None);
     assert_eq!(missing.status.code(), Some(4));
 }
+
+#[test]
+fn a_compiled_pack_checks_as_its_toml_does() {
+    let out = std::env::temp_dir().join(format!("zhijian-zh-{}.zjpk", std::process::id()));
+    let out_path = out.to_str().expect("path");
+    let o = zhijian(&["rules", "compile", "rules/zh-CN", "-o", out_path], None);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("154 rules"));
+    let messages = "这个我不知道，你自己看详情页！！\n加我微信wx123456，私下便宜\n亲，您好，请问有什么可以帮您？\n";
+    let from_toml = zhijian(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--rules",
+            "rules/zh-CN",
+            "--file",
+            "-",
+        ],
+        Some(messages),
+    );
+    let compiled = zhijian(
+        &[
+            "check", "--format", "json", "--rules", out_path, "--file", "-",
+        ],
+        Some(messages),
+    );
+    assert_eq!(stdout(&compiled), stdout(&from_toml));
+    assert_eq!(json_lines(&compiled).len(), 3);
+
+    // Damaged bytes: a pack error (exit 3) naming the file.
+    let bytes = std::fs::read(&out).expect("read the compiled pack");
+    std::fs::write(&out, &bytes[..bytes.len() / 3]).expect("write");
+    let o = zhijian(&["check", "--rules", out_path, "好的"], None);
+    assert_eq!(o.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains(out_path) && err.contains("damaged"), "{err}");
+    std::fs::remove_file(&out).ok();
+
+    let o = zhijian(&["rules", "compile", "rules/zh-CN"], None);
+    assert_eq!(o.status.code(), Some(2), "no -o: a usage error");
+}

@@ -6,7 +6,7 @@
 //! regex parser in the WebAssembly. A compiled pack holds the result: loading it only reads the
 //! bytes and builds the phrase automaton. Regexes are compiled on first use, as for TOML packs.
 //!
-//! `zhijian pack compile DIR -o FILE` writes one; the built-in packs are kept compiled in
+//! `zhijian rules compile DIR -o FILE.zjpk` writes one; the built-in packs are kept compiled in
 //! `rules/compiled/`, and a test fails when they fall behind their TOML.
 //!
 //! The format is private and versioned: little-endian LEB128 integers, length-prefixed UTF-8
