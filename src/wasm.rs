@@ -490,11 +490,9 @@ impl Checker {
     #[wasm_bindgen(js_name = customerSignals, unchecked_return_type = "CustomerSignal[]")]
     pub fn customer_signals(&self, text: &str) -> Result<JsValue, JsError> {
         let mut slot = self.customer.borrow_mut();
-        if slot.is_none() {
-            *slot = Some(crate::Checker::new(compiled_customer_packs()?));
-        }
-        let Some(customer) = slot.as_ref() else {
-            return Err(JsError::new("the customer packs did not load"));
+        let customer = match &mut *slot {
+            Some(customer) => customer,
+            empty => empty.insert(crate::Checker::new(compiled_customer_packs()?)),
         };
         let report = customer.check_categories(text);
         let mut out = b"[".to_vec();

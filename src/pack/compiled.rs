@@ -100,7 +100,7 @@ impl Pack {
         let max_credit = u32::try_from(r.uint()?).map_err(|_| r.bad("max_credit"))?;
         let intercept = r.f64()?;
         let uses_compact = r.bool()?;
-        let category_names: Vec<Arc<str>> = r.list(|r| Ok(Arc::from(r.string()?)))?;
+        let category_names: Vec<Arc<str>> = r.list(|r| r.shared())?;
         let mut rules = r.list(|r| read_rule(r, category_names.len()))?;
         let metrics = r.list(|r| r.index(rules.len(), "metric rule"))?;
         let phrases = if r.bool()? {
@@ -234,7 +234,7 @@ fn write_rule(w: &mut Writer, rule: &Rule) {
 }
 
 fn read_rule(r: &mut Reader, categories: usize) -> Result<Rule, PackError> {
-    let id: Arc<str> = r.string()?.into();
+    let id = r.shared()?;
     let kind = match r.uint()? {
         0 => Kind::Phrase,
         1 => Kind::Substitution,
@@ -253,8 +253,8 @@ fn read_rule(r: &mut Reader, categories: usize) -> Result<Rule, PackError> {
     };
     let points = u32::try_from(r.uint()?).map_err(|_| r.bad("points"))?;
     let message = Messages {
-        zh: r.string()?.into(),
-        en: r.string()?.into(),
+        zh: r.shared()?,
+        en: r.shared()?,
     };
     let suggest = r.list(|r| r.string())?;
     let replacements = r.list(|r| r.list(|r| r.string()))?;
@@ -281,7 +281,7 @@ fn read_rule(r: &mut Reader, categories: usize) -> Result<Rule, PackError> {
         }),
         _ => Err(r.bad("metric type")),
     })?;
-    let strategy = r.opt(|r| Ok(Arc::from(r.string()?)))?;
+    let strategy = r.opt(|r| r.shared())?;
     let strategy_weight = r.f64()?;
     let enabled = r.bool()?;
     let file = r.string()?;
@@ -420,7 +420,7 @@ struct Reader<'a> {
     at: usize,
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
     fn bad(&self, what: &str) -> PackError {
         PackError::in_file(
             self.name,
@@ -483,12 +483,22 @@ impl Reader<'_> {
         Ok(f64::from_le_bytes(bytes))
     }
 
-    fn string(&mut self) -> Result<String, PackError> {
+    fn str(&mut self) -> Result<&'a str, PackError> {
         let len = self.length("string length")?;
-        let text = std::str::from_utf8(&self.bytes[self.at..self.at + len])
+        let bytes: &'a [u8] = self.bytes;
+        let text = std::str::from_utf8(&bytes[self.at..self.at + len])
             .map_err(|_| self.bad("text (not UTF-8)"))?;
         self.at += len;
-        Ok(text.to_string())
+        Ok(text)
+    }
+
+    fn string(&mut self) -> Result<String, PackError> {
+        self.str().map(str::to_string)
+    }
+
+    /// A shared string, allocated once (not as a `String` first).
+    fn shared(&mut self) -> Result<Arc<str>, PackError> {
+        self.str().map(Arc::from)
     }
 
     fn list<T>(
