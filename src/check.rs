@@ -3,7 +3,6 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use aho_corasick::Input;
 use serde::Serialize;
 
 use crate::error::PackError;
@@ -377,14 +376,13 @@ impl Scan<'_> {
         let mut found: Vec<(usize, usize, usize)> = Vec::with_capacity(16);
         let mut at = 0;
         while at < hay.len() {
-            let Some(longest) = index.automaton.find(Input::new(hay).range(at..)) else {
+            let Some((start, end, pattern)) = index.automaton.find_at(hay, at) else {
                 break;
             };
             // Leftmost-longest gives the longest phrase at this start (我的世界, not 我的); the
             // shorter phrases starting here are its prefixes that are phrases too, known from
             // the pack.
-            let (start, pattern) = (longest.start(), longest.pattern().as_usize());
-            found.push((start, longest.end(), pattern));
+            found.push((start, end, pattern));
             for &(len, shorter) in &index.shorter_prefixes[pattern] {
                 found.push((start, start + len as usize, shorter as usize));
             }
@@ -411,13 +409,13 @@ impl Scan<'_> {
                 let form = &index.normal_forms[form as usize];
                 let s = normal
                     .view_start_of(compact, m_start)
-                    .wrapping_sub(form.lead);
+                    .wrapping_sub(crate::pack::normal_form_lead(form));
                 let holds_phrase = normal
                     .as_str()
                     .get(s..)
-                    .is_some_and(|rest| rest.starts_with(form.text.as_str()));
+                    .is_some_and(|rest| rest.starts_with(form));
                 if holds_phrase {
-                    matches.push((s, s + form.text.len(), t));
+                    matches.push((s, s + form.len(), t));
                 }
             }
         }

@@ -17,10 +17,11 @@
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
+use super::flat::{Lists, Texts};
 use super::format::{Kind, Messages, MetricSpec, Validator};
 use super::{
-    build_index, metric_first_bytes, NormalForm, Pack, PackInfo, PatternGroup, PatternMatcher,
-    Politeness, Role, Rule, Target,
+    build_index, metric_first_bytes, Pack, PackInfo, PatternGroup, PatternMatcher, Politeness,
+    Role, Rule, Target,
 };
 use crate::error::PackError;
 use crate::text::View;
@@ -50,9 +51,14 @@ impl Pack {
             Some(index) => {
                 w.bool(true);
                 w.bool(index.merged);
-                w.list(&index.keys, |w, k| w.str(k));
-                w.list(&index.targets, |w, t| w.list(t, write_target));
-                w.list(&index.normal_forms, |w, f| w.str(&f.text));
+                w.uint(index.keys.len() as u64);
+                index.keys.iter().for_each(|k| w.str(k));
+                w.uint(index.targets.len() as u64);
+                for targets in index.targets.iter() {
+                    w.list(targets, write_target);
+                }
+                w.uint(index.normal_forms.len() as u64);
+                index.normal_forms.iter().for_each(|f| w.str(f));
             }
         }
         for seen in self.phrase_views {
@@ -101,20 +107,26 @@ impl Pack {
         let intercept = r.f64()?;
         let uses_compact = r.bool()?;
         let category_names: Vec<Arc<str>> = r.list(|r| r.shared())?;
-        let mut rules = r.list(|r| read_rule(r, category_names.len()))?;
+        let rules = r.list(|r| read_rule(r, &category_names))?;
         let metrics = r.list(|r| r.index(rules.len(), "metric rule"))?;
         let phrases = if r.bool()? {
             let merged = r.bool()?;
-            let keys = r.list(|r| r.string())?;
-            let targets = r.list(|r| r.list(|r| read_target(r, &rules)))?;
-            let normal_forms: Vec<NormalForm> = r.list(|r| Ok(NormalForm::new(r.string()?)))?;
+            let keys = r.texts()?;
+            let mut targets = Lists::with_capacity(keys.len());
+            for _ in 0..r.length("list length")? {
+                for _ in 0..r.length("list length")? {
+                    targets.push_item(read_target(&mut r, &rules)?);
+                }
+                targets.end_list();
+            }
+            let normal_forms = r.texts()?;
             let forms = normal_forms.len();
             // Sorted and distinct, as the automaton's prefix lists assume.
-            let sorted =
-                keys.first().is_none_or(|k| !k.is_empty()) && keys.windows(2).all(|w| w[0] < w[1]);
+            let sorted = (keys.is_empty() || !keys[0].is_empty())
+                && (1..keys.len()).all(|i| keys[i - 1] < keys[i]);
             if !sorted
                 || targets.len() != keys.len()
-                || targets.iter().flatten().any(|t| {
+                || targets.items().iter().any(|t| {
                     t.normal_form
                         .is_some_and(|f| f as usize >= forms || t.view != View::Normal)
                 })
@@ -150,9 +162,6 @@ impl Pack {
         })?;
         if r.at != bytes.len() {
             return Err(r.bad("the end (bytes follow the pack)"));
-        }
-        for rule in &mut rules {
-            rule.category = category_names[rule.category_index].clone();
         }
         let metric_chars = super::metric_chars(&rules);
         Ok(Pack {
@@ -233,7 +242,7 @@ fn write_rule(w: &mut Writer, rule: &Rule) {
     w.opt(rule.line, |w, l| w.uint(l as u64));
 }
 
-fn read_rule(r: &mut Reader, categories: usize) -> Result<Rule, PackError> {
+fn read_rule(r: &mut Reader, categories: &[Arc<str>]) -> Result<Rule, PackError> {
     let id = r.shared()?;
     let kind = match r.uint()? {
         0 => Kind::Phrase,
@@ -243,7 +252,7 @@ fn read_rule(r: &mut Reader, categories: usize) -> Result<Rule, PackError> {
         4 => Kind::Marker,
         _ => return Err(r.bad("rule kind")),
     };
-    let category_index = r.index(categories, "category")?;
+    let category_index = r.index(categories.len(), "category")?;
     let severity = match r.uint()? {
         0 => Severity::Fatal,
         1 => Severity::Major,
@@ -289,8 +298,7 @@ fn read_rule(r: &mut Reader, categories: usize) -> Result<Rule, PackError> {
     Ok(Rule {
         id,
         kind,
-        // Filled in by the caller from `category_names`.
-        category: Arc::from(""),
+        category: categories[category_index].clone(),
         category_index,
         severity,
         points,
@@ -490,6 +498,16 @@ impl<'a> Reader<'a> {
             .map_err(|_| self.bad("text (not UTF-8)"))?;
         self.at += len;
         Ok(text)
+    }
+
+    /// A list of strings, kept end to end.
+    fn texts(&mut self) -> Result<Texts, PackError> {
+        let len = self.length("list length")?;
+        let mut texts = Texts::with_capacity(len);
+        for _ in 0..len {
+            texts.push(self.str()?);
+        }
+        Ok(texts)
     }
 
     fn string(&mut self) -> Result<String, PackError> {

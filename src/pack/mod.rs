@@ -5,21 +5,24 @@
 //! (scanned over each text view) and validates every regular expression; each is compiled once,
 //! the first time a message contains one of its triggers. Checking a message compiles nothing.
 
+#[cfg(any(target_arch = "wasm32", test))]
+mod automaton;
 pub mod compiled;
 pub mod examples;
+mod flat;
 pub mod format;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::Regex;
 use serde::Serialize;
 
 use crate::error::PackError;
 use crate::text::{self, Normalized, View};
 use crate::{Language, Severity};
+use flat::{Lists, Texts};
 use format::{HitExample, Kind, Messages, MetricSpec, PackFile, RuleSpec, Validator};
 
 /// What a pack is: shown by `rules list`, `version()` and reports.
@@ -100,21 +103,12 @@ pub(crate) struct Target {
     pub normal_form: Option<u32>,
 }
 
-/// A normal-view phrase found by the compact scan: the normal text must be `text`, which may
-/// begin and end with separators the compact match does not cover (`www.`, `http://`).
-#[derive(Debug)]
-pub(crate) struct NormalForm {
-    pub text: String,
-    /// Bytes of separators before the first character the compact view keeps: the normal text
-    /// must hold `text` from that many bytes before the match's first character.
-    pub lead: usize,
-}
-
-impl NormalForm {
-    fn new(text: String) -> NormalForm {
-        let lead = text.len() - text.trim_start_matches(text::compact_drops).len();
-        NormalForm { text, lead }
-    }
+/// A normal-view phrase found by the compact scan: the normal text must hold `text`, which may
+/// begin and end with separators the compact match does not cover (`www.`, `http://`), from
+/// the returned number of bytes before the match's first character: the separators it begins
+/// with.
+pub(crate) fn normal_form_lead(text: &str) -> usize {
+    text.len() - text.trim_start_matches(text::compact_drops).len()
 }
 
 /// All phrases of the pack in one automaton, whatever their view. One phrase may serve several
@@ -126,19 +120,19 @@ impl NormalForm {
 /// normal one). Scanning one view instead of two is a third of a message's check.
 #[derive(Debug)]
 pub(crate) struct PhraseIndex {
-    pub automaton: AhoCorasick,
+    pub automaton: PhraseSearch,
     /// The automaton's phrases, sorted: pattern id `i` is `keys[i]`.
-    pub keys: Vec<String>,
+    pub keys: Texts,
     /// Per automaton pattern id: the rules (and roles) it stands for.
-    pub targets: Vec<Vec<Target>>,
+    pub targets: Lists<Target>,
     /// Whether normal-view phrases are found by the compact scan (see above).
     pub merged: bool,
-    /// The normal forms that [`Target::normal_form`] points to.
-    pub normal_forms: Vec<NormalForm>,
+    /// The normal forms that [`Target::normal_form`] points to (see [`normal_form_lead`]).
+    pub normal_forms: Texts,
     /// Per pattern id: the shorter phrases that are prefixes of it (您 of 您好), longest first,
     /// as (length in bytes, pattern id). A leftmost-longest match hides them; they are found
     /// here instead of by more searches. Most phrases have none.
-    pub shorter_prefixes: Vec<Vec<(u32, u32)>>,
+    pub shorter_prefixes: Lists<(u32, u32)>,
 }
 
 #[derive(Debug)]
@@ -508,7 +502,8 @@ fn compile(files: Vec<(&str, &str, &PackFile)>) -> Result<Pack, PackError> {
                 .collect();
         }
     }
-    let (keys, targets) = merged.phrases.into_iter().unzip();
+    let keys = merged.phrases.keys().collect();
+    let targets = merged.phrases.into_values().collect();
     let phrases = build_index(
         keys,
         targets,
@@ -925,7 +920,7 @@ fn regex_error(e: &dyn std::fmt::Display) -> String {
 struct Merged {
     phrases: BTreeMap<String, Vec<Target>>,
     merged: bool,
-    normal_forms: Vec<NormalForm>,
+    normal_forms: Texts,
     /// Pattern rules with a trigger that the compact view cannot hold (`@`, `?!`), and all
     /// their triggers (normal view): such a pattern is tried when the normal text contains one.
     ungated: Vec<(usize, Vec<String>)>,
@@ -953,7 +948,7 @@ fn merge_views(phrases: BTreeMap<String, Vec<Target>>) -> Merged {
         return Merged {
             phrases,
             merged: false,
-            normal_forms: Vec::new(),
+            normal_forms: Texts::default(),
             ungated: Vec::new(),
         };
     }
@@ -973,7 +968,7 @@ fn merge_views(phrases: BTreeMap<String, Vec<Target>>) -> Merged {
         }
     }
     let mut merged: BTreeMap<String, Vec<Target>> = BTreeMap::new();
-    let mut normal_forms = Vec::new();
+    let mut normal_forms = Texts::default();
     for (key, targets) in phrases {
         let (normal, other): (Vec<Target>, Vec<Target>) =
             targets.into_iter().partition(|t| t.view == View::Normal);
@@ -982,7 +977,7 @@ fn merge_views(phrases: BTreeMap<String, Vec<Target>>) -> Merged {
             let compact = compact_forms.get(&key).cloned().unwrap_or_default();
             if !compact.is_empty() {
                 let form = normal_forms.len() as u32;
-                normal_forms.push(NormalForm::new(key.clone()));
+                normal_forms.push(&key);
                 merged
                     .entry(compact)
                     .or_default()
@@ -1013,37 +1008,17 @@ fn merge_views(phrases: BTreeMap<String, Vec<Target>>) -> Merged {
 
 /// The automaton over `keys` (sorted, distinct), which stand for `targets`.
 fn build_index(
-    keys: Vec<String>,
-    targets: Vec<Vec<Target>>,
+    keys: Texts,
+    targets: Lists<Target>,
     merged: bool,
-    normal_forms: Vec<NormalForm>,
+    normal_forms: Texts,
     file: &str,
 ) -> Result<Option<PhraseIndex>, PackError> {
     if keys.is_empty() {
         return Ok(None);
     }
-    // Keys are sorted: each proper prefix of a key is looked up by binary search, which costs
-    // no hashing and no map at load time (the agent's page loads packs at start-up).
-    let shorter_prefixes = keys
-        .iter()
-        .map(|k| {
-            let mut prefixes: Vec<(u32, u32)> = k
-                .char_indices()
-                .skip(1)
-                .filter_map(|(i, _)| {
-                    let id = keys.binary_search_by(|p| p.as_str().cmp(&k[..i])).ok()?;
-                    Some((i as u32, id as u32))
-                })
-                .collect();
-            prefixes.reverse();
-            prefixes
-        })
-        .collect();
-    let automaton = AhoCorasickBuilder::new()
-        .match_kind(MatchKind::LeftmostLongest)
-        .kind(Some(AUTOMATON_KIND))
-        .prefilter(PREFILTER)
-        .build(&keys)
+    let shorter_prefixes = shorter_prefixes(&keys);
+    let automaton = PhraseSearch::new(&keys)
         .map_err(|e| PackError::in_file(file, format!("cannot build the phrase automaton: {e}")))?;
     Ok(Some(PhraseIndex {
         automaton,
@@ -1055,17 +1030,58 @@ fn build_index(
     }))
 }
 
-/// The DFA scans fastest but takes several times longer to build, which in the agent's page is
-/// start-up: WebAssembly uses the contiguous NFA, native builds (CLI, batch review) the DFA. Both
-/// give the same matches (tests/wasm_parity.rs). Figures: BENCHMARKS.md.
+/// Per key, the shorter keys it starts with, longest first, as (length, id).
+///
+/// Keys are sorted, so the keys that are prefixes of a key come before it, and every key between
+/// such a prefix and the key starts with the prefix: a stack of the keys that are prefixes of the
+/// current one finds them all in one pass, with no search and no map (the agent's page loads
+/// packs at start-up).
+#[inline(never)]
+fn shorter_prefixes(keys: &Texts) -> Lists<(u32, u32)> {
+    let mut shorter_prefixes = Lists::with_capacity(keys.len());
+    let mut stack: Vec<usize> = Vec::new();
+    for (id, key) in keys.iter().enumerate() {
+        while stack.last().is_some_and(|&p| !key.starts_with(&keys[p])) {
+            stack.pop();
+        }
+        for &p in stack.iter().rev() {
+            shorter_prefixes.push_item((keys[p].len() as u32, p as u32));
+        }
+        shorter_prefixes.end_list();
+        stack.push(id);
+    }
+    shorter_prefixes
+}
+
+/// Leftmost-longest search for a pack's phrases. Native builds (CLI, batch review) use the
+/// `aho-corasick` crate's DFA, which scans fastest and takes longest to build; the WebAssembly
+/// builds its own automaton from the sorted phrases, in a fraction of the start-up the crate's
+/// builder takes in the page ([`automaton`]). Both give the same matches: a unit test compares
+/// them, and tests/wasm_parity.rs runs every rule example through both. Figures: BENCHMARKS.md.
 #[cfg(target_arch = "wasm32")]
-const AUTOMATON_KIND: AhoCorasickKind = AhoCorasickKind::ContiguousNFA;
+type PhraseSearch = automaton::PhraseAutomaton;
+
 #[cfg(not(target_arch = "wasm32"))]
-const AUTOMATON_KIND: AhoCorasickKind = AhoCorasickKind::DFA;
-#[cfg(target_arch = "wasm32")]
-const PREFILTER: bool = false;
+#[derive(Debug)]
+pub(crate) struct PhraseSearch(aho_corasick::AhoCorasick);
+
 #[cfg(not(target_arch = "wasm32"))]
-const PREFILTER: bool = true;
+impl PhraseSearch {
+    fn new(keys: &Texts) -> Result<PhraseSearch, aho_corasick::BuildError> {
+        aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(keys.iter())
+            .map(PhraseSearch)
+    }
+
+    /// The leftmost-longest phrase starting at or after byte `at`: `(start, end, pattern)`.
+    #[inline]
+    pub fn find_at(&self, hay: &str, at: usize) -> Option<(usize, usize, usize)> {
+        let found = self.0.find(aho_corasick::Input::new(hay).range(at..))?;
+        Some((found.start(), found.end(), found.pattern().as_usize()))
+    }
+}
 
 fn group_patterns(patterns: Vec<(View, PatternMatcher)>) -> Vec<PatternGroup> {
     let mut groups: Vec<PatternGroup> = Vec::new();
@@ -1079,4 +1095,32 @@ fn group_patterns(patterns: Vec<(View, PatternMatcher)>) -> Vec<PatternGroup> {
         }
     }
     groups
+}
+
+#[cfg(test)]
+mod tests {
+    /// The one-pass prefix lists against their definition: every shorter key that the key
+    /// starts with, longest first.
+    #[test]
+    fn prefix_lists_hold_every_shorter_phrase_a_phrase_starts_with() {
+        for pack in crate::defaults::packs().unwrap() {
+            let Some(index) = &pack.phrases else { continue };
+            let keys = &index.keys;
+            let mut with_prefixes = 0;
+            for (id, key) in keys.iter().enumerate() {
+                let mut expected: Vec<(u32, u32)> = (0..keys.len())
+                    .filter(|&p| p != id && key.starts_with(&keys[p]))
+                    .map(|p| (keys[p].len() as u32, p as u32))
+                    .collect();
+                expected.sort_by(|a, b| b.cmp(a));
+                assert_eq!(index.shorter_prefixes[id], expected[..], "{key}");
+                with_prefixes += usize::from(!expected.is_empty());
+            }
+            assert!(
+                with_prefixes > 0,
+                "{}: no phrase has a shorter one",
+                pack.info.id
+            );
+        }
+    }
 }
