@@ -406,12 +406,12 @@ impl Scan<'_> {
                 };
                 // The normal text from the match's first character on must be the phrase (with
                 // its leading separators before it); then it also ends where the match does.
-                let form = &index.normal_forms[form as usize];
-                let s = normal
-                    .view_start_of(compact, m_start)
-                    .wrapping_sub(crate::pack::normal_form_lead(form));
+                let lead = index.normal_form_leads[form as usize] as usize;
+                let form = index.normal_forms.bytes(form as usize);
+                let s = normal.view_start_of(compact, m_start).wrapping_sub(lead);
                 let holds_phrase = normal
                     .as_str()
+                    .as_bytes()
                     .get(s..)
                     .is_some_and(|rest| rest.starts_with(form));
                 if holds_phrase {

@@ -107,7 +107,7 @@ pub(crate) struct Target {
 /// begin and end with separators the compact match does not cover (`www.`, `http://`), from
 /// the returned number of bytes before the match's first character: the separators it begins
 /// with.
-pub(crate) fn normal_form_lead(text: &str) -> usize {
+fn normal_form_lead(text: &str) -> usize {
     text.len() - text.trim_start_matches(text::compact_drops).len()
 }
 
@@ -127,8 +127,10 @@ pub(crate) struct PhraseIndex {
     pub targets: Lists<Target>,
     /// Whether normal-view phrases are found by the compact scan (see above).
     pub merged: bool,
-    /// The normal forms that [`Target::normal_form`] points to (see [`normal_form_lead`]).
+    /// The normal forms that [`Target::normal_form`] points to, and the bytes of separators
+    /// each begins with ([`normal_form_lead`]).
     pub normal_forms: Texts,
+    pub normal_form_leads: Vec<u32>,
     /// Per pattern id: the shorter phrases that are prefixes of it (您 of 您好), longest first,
     /// as (length in bytes, pattern id). A leftmost-longest match hides them; they are found
     /// here instead of by more searches. Most phrases have none.
@@ -1020,12 +1022,17 @@ fn build_index(
     let shorter_prefixes = shorter_prefixes(&keys);
     let automaton = PhraseSearch::new(&keys)
         .map_err(|e| PackError::in_file(file, format!("cannot build the phrase automaton: {e}")))?;
+    let normal_form_leads = normal_forms
+        .iter()
+        .map(|f| normal_form_lead(f) as u32)
+        .collect();
     Ok(Some(PhraseIndex {
         automaton,
         keys,
         targets,
         merged,
         normal_forms,
+        normal_form_leads,
         shorter_prefixes,
     }))
 }
