@@ -94,6 +94,20 @@ impl Checker {
             .or_else(|| self.packs.first())
     }
 
+    /// Compiles every pattern now instead of on first use, and returns how many were compiled.
+    /// A page calls it when idle, so that the first message that needs a pattern (a phone number,
+    /// say) does not wait for the regex compiler. Checking gives the same reports either way.
+    pub fn prepare(&self) -> usize {
+        let matchers = self
+            .packs
+            .iter()
+            .flat_map(|p| &p.patterns)
+            .flat_map(|g| &g.matchers);
+        matchers
+            .filter(|m| m.regex.get().is_none() && m.compiled().is_some())
+            .count()
+    }
+
     /// Checks one message.
     pub fn check(&self, text: &str) -> Report<'_> {
         self.check_in(text, self.language_of(text))
@@ -504,10 +518,9 @@ impl Scan<'_> {
             {
                 continue;
             }
-            let compiled = matcher
-                .regex
-                .get_or_init(|| regex::Regex::new(&matcher.pattern).ok());
-            let Some(regex) = compiled else { continue };
+            let Some(regex) = matcher.compiled() else {
+                continue;
+            };
             let mut accept = |s: usize, e: usize, suggestions: Suggestions| {
                 if s == e
                     || !rule.validate.is_none_or(|v| validate(v, &hay[s..e]))

@@ -123,3 +123,19 @@ fn latin_phrases_match_whole_words_only() {
         .iter()
         .any(|h| h.rule == "zh/diversion/qq"));
 }
+
+#[test]
+fn prepared_patterns_give_the_reports_lazy_ones_do() {
+    let prepared = Checker::with_default_packs().expect("default packs");
+    let compiled = prepared.prepare();
+    assert!(compiled > 10, "compiled {compiled} patterns");
+    assert_eq!(prepared.prepare(), 0, "nothing left to compile");
+    for text in [
+        "您好，电话是13812345678",
+        "亲，这个我不知道哦？！",
+        "Call me at +1 415 555 0100!!",
+    ] {
+        let (a, b) = (prepared.check(text), checker().check(text));
+        assert_eq!(format!("{a:?}"), format!("{b:?}"), "{text}");
+    }
+}

@@ -158,6 +158,15 @@ pub(crate) struct PatternMatcher {
     pub hit_group: Option<usize>,
 }
 
+impl PatternMatcher {
+    /// The regex, compiled on the first call.
+    pub fn compiled(&self) -> Option<&Regex> {
+        self.regex
+            .get_or_init(|| Regex::new(&self.pattern).ok())
+            .as_ref()
+    }
+}
+
 /// The regexes of one view.
 #[derive(Debug)]
 pub(crate) struct PatternGroup {

@@ -28,6 +28,20 @@ test('pkg/check gives the full package\'s report for every rule example and the 
   assert.deepEqual(small.version(), big.version());
 });
 
+test('prepare() compiles every pattern ahead of use and changes no report', () => {
+  const prepared = new check.Checker();
+  const patterns = prepared.prepare();
+  assert.ok(patterns > 10, `compiled ${patterns} patterns`);
+  assert.equal(prepared.prepare(), 0, 'a second call has nothing left to compile');
+  const lazy = new check.Checker();
+  for (const text of corpus) {
+    assert.deepEqual(prepared.check(text), lazy.check(text), text);
+  }
+  // After checking everything, the lazy checker has compiled some of its patterns on the way.
+  const left = lazy.prepare();
+  assert.ok(left < patterns, `${left} of ${patterns} left`);
+});
+
 test('customer signals are in pkg/check too (the widget reads them)', () => {
   const small = new check.Checker();
   const big = new full.Checker();
