@@ -124,6 +124,18 @@ pub mod text;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
+/// A xorshift generator with a fixed seed, for the unit tests' random texts: the same texts on
+/// every run.
+#[cfg(test)]
+pub(crate) fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
+    move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    }
+}
+
 use serde::{Deserialize, Serialize};
 
 pub use check::{CategoryScore, Checker, Hint, Marker, Report, Span};

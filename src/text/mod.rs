@@ -576,13 +576,7 @@ mod tests {
     /// `count` texts of up to `max_len` characters drawn from `palette` (xorshift, fixed seed).
     fn random_texts(palette: &str, count: usize, max_len: u64) -> Vec<String> {
         let palette: Vec<char> = palette.chars().collect();
-        let mut state = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::xorshift(0x2545_F491_4F6C_DD1D);
         (0..count)
             .map(|_| {
                 let len = next() % (max_len + 1);
