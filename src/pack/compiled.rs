@@ -51,14 +51,12 @@ impl Pack {
             Some(index) => {
                 w.bool(true);
                 w.bool(index.merged);
-                w.uint(index.keys.len() as u64);
-                index.keys.iter().for_each(|k| w.str(k));
+                w.texts(&index.keys);
                 w.uint(index.targets.len() as u64);
                 for targets in index.targets.iter() {
                     w.list(targets, write_target);
                 }
-                w.uint(index.normal_forms.len() as u64);
-                index.normal_forms.iter().for_each(|f| w.str(f));
+                w.texts(&index.normal_forms);
             }
         }
         for seen in self.phrase_views {
@@ -402,6 +400,14 @@ impl Writer {
     fn str(&mut self, s: &str) {
         self.uint(s.len() as u64);
         self.0.extend_from_slice(s.as_bytes());
+    }
+
+    /// Strings as a list of strings.
+    fn texts(&mut self, texts: &Texts) {
+        self.uint(texts.len() as u64);
+        for text in texts.iter() {
+            self.str(text);
+        }
     }
 
     fn list<T>(&mut self, items: &[T], mut each: impl FnMut(&mut Writer, &T)) {

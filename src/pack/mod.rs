@@ -103,10 +103,9 @@ pub(crate) struct Target {
     pub normal_form: Option<u32>,
 }
 
-/// A normal-view phrase found by the compact scan: the normal text must hold `text`, which may
-/// begin and end with separators the compact match does not cover (`www.`, `http://`), from
-/// the returned number of bytes before the match's first character: the separators it begins
-/// with.
+/// The bytes of separators a normal-view phrase begins with (`www.`, `http://`), which the
+/// compact scan does not see: where the compact scan finds the phrase, the normal text must hold
+/// it from that many bytes before the match's first character.
 fn normal_form_lead(text: &str) -> usize {
     text.len() - text.trim_start_matches(text::compact_drops).len()
 }
