@@ -121,8 +121,9 @@ class Widget {
     // Patterns compile on first use, which takes the first message that needs one (a phone
     // number, say) about 15 ms longer; compile them while the page is idle instead.
     const whenIdle = globalThis.requestIdleCallback ?? ((f) => setTimeout(f, 200));
+    // `prepared`: how many patterns that compiled, once it has run.
     whenIdle(() => {
-      if (!this.detached) this.checker.prepare?.();
+      if (!this.detached) this.prepared = this.checker.prepare?.() ?? 0;
     });
   }
 
