@@ -52,7 +52,7 @@ impl PhraseAutomaton {
     /// packs guarantee it; other input gives wrong matches, never a panic).
     pub fn new(keys: &Texts) -> Result<PhraseAutomaton, String> {
         // State and pattern ids are u32; a state per byte at most, and the dead and root states.
-        let total: usize = keys.iter().map(str::len).sum();
+        let total = keys.joined().len();
         if total > (u32::MAX - 2) as usize {
             return Err(format!("{total} bytes of phrases is more than 4 GB"));
         }
@@ -63,7 +63,7 @@ impl PhraseAutomaton {
             next,
             pattern_lens: keys.iter().map(|k| k.len() as u32).collect(),
         };
-        automaton.link_failures(&parents, &bytes, &own);
+        automaton.link_failures(&parents, &bytes);
         Ok(automaton)
     }
 
@@ -71,10 +71,11 @@ impl PhraseAutomaton {
     /// search must not restart at a later position, so a pattern's state and every state below
     /// it fail to the dead state.
     #[inline(never)]
-    fn link_failures(&mut self, parents: &[u32], bytes: &[u8], own: &[u32]) {
+    fn link_failures(&mut self, parents: &[u32], bytes: &[u8]) {
         for id in ROOT as usize + 1..self.states.len() {
             let parent = parents[id];
-            let fail = if own[id] != NO_PATTERN {
+            // Until this state is linked, its pattern is its own (if any): none is inherited yet.
+            let fail = if self.states[id].pattern != NO_PATTERN {
                 DEAD
             } else if parent == ROOT {
                 ROOT
@@ -93,7 +94,7 @@ impl PhraseAutomaton {
             let inherited = self.states[fail as usize].pattern;
             let state = &mut self.states[id];
             state.fail = fail;
-            if state.pattern == NO_PATTERN && fail != DEAD {
+            if fail != DEAD {
                 state.pattern = inherited;
             }
         }
